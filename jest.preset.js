@@ -22,7 +22,7 @@ const swc = [
 
 const moduleNameMapper = {
   '^@sped/event-store/testing$': `${root}/libs/event-store/src/testing/index.ts`,
-  '^@sped/(domain|regulations|event-store|read-models)$': `${root}/libs/$1/src/index.ts`,
+  '^@sped/(domain|regulations|event-store|read-models|platform)$': `${root}/libs/$1/src/index.ts`,
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 
@@ -43,6 +43,7 @@ function group(name, dir, testMatch, testPathIgnorePatterns, extra = {}) {
 export function projectJestConfig(dir) {
   const dbSetup = { globalSetup: `${root}/tools/jest/test-db.global-setup.js` };
   return {
+    reporters: ['default', `${root}/tools/jest/summary-reporter.js`],
     projects: [
       group('unit', dir, ['<rootDir>/src/**/*.spec.ts'], ['\\.int\\.spec\\.ts$', '\\.e2e\\.spec\\.ts$']),
       group('int', dir, ['<rootDir>/src/**/*.int.spec.ts'], [], { ...dbSetup, testTimeout: 60000 }),

@@ -1,1 +1,12 @@
-export {};
+export * from './checkpoint.entity.js';
+export * from './projection.js';
+export * from './projection.runner.js';
+export * from './data-source.js';
+export * from './case-summary/case-summary.entity.js';
+export * from './case-summary/case-summary.projection.js';
+
+import { caseSummaryProjection } from './case-summary/case-summary.projection.js';
+import type { Projection } from './projection.js';
+
+/** Every projection the projector runs. */
+export const ALL_PROJECTIONS: Projection[] = [caseSummaryProjection];

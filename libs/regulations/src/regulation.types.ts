@@ -21,6 +21,8 @@ export interface LegalSource {
   quote?: string;
   /** Anything uncertain about this fact, said plainly. */
   note?: string;
+  /** The project's copy of the original text, relative to `shared/seeds/` (checked by the seed tests). */
+  seed?: string;
 }
 
 export type ParticipantRole = 'clerk' | 'head' | 'executor';
@@ -75,6 +77,11 @@ export interface StepDefinition {
   completedBy: CaseEventType;
   /** Events recorded as activities within the step (e.g. SessionHeld, ResultSigned); they do not complete it. */
   activities?: CaseEventType[];
+  /**
+   * Events that also end the step, by ending the case on another path (e.g. ApplicationRefused: a refusal
+   * of incomplete or expired documents). The step's norm applies to them as to `completedBy`.
+   */
+  alsoCompletedBy?: CaseEventType[];
   produces: Localized;
   /** Channels this step applies to; absent = every channel of the service. */
   channels?: Channel[];
@@ -112,6 +119,26 @@ export interface ServiceDefinition {
   windows: CalendarWindow[];
   steps: StepDefinition[];
   source: LegalSource;
+  /** Whether the source says the service is free of charge. */
+  free?: boolean;
+  /** The form(s) of delivery the source states (e.g. paper). */
+  form?: Localized[];
+  /** Duties that are not steps of a case (no event starts or completes them), e.g. reporting to the monitoring system. */
+  obligations?: Obligation[];
+}
+
+export interface Obligation {
+  id: string;
+  text: Localized;
+  source: LegalSource;
+}
+
+export interface InForce {
+  from: string;
+  to: string | null;
+  note?: string;
+  /** Which bound is an estimate rather than a date stated by a source (the note says why). */
+  estimated?: { from?: boolean; to?: boolean };
 }
 
 export interface RegulationVersion {
@@ -119,7 +146,8 @@ export interface RegulationVersion {
   id: string;
   title: Localized;
   source: LegalSource;
-  inForce: { from: string; to: string | null; note?: string };
+  /** `from` and `to` are Almaty local dates, both inclusive; `to: null` = still in force. */
+  inForce: InForce;
   services: ServiceDefinition[];
 }
 
@@ -127,6 +155,6 @@ export type ComplaintAddressee = 'provider' | 'authorized-body';
 
 export interface ComplaintTerms {
   id: string;
-  inForce: { from: string; to: string | null; note?: string };
+  inForce: InForce;
   terms: Array<{ addressee: ComplaintAddressee; amount: number; unit: 'working-days'; startsOn: 'registration'; source: LegalSource }>;
 }

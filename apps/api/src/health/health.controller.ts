@@ -1,0 +1,63 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/auth.js';
+import { RUNTIME, type Runtime } from '../runtime.js';
+
+interface Check {
+  ok: boolean;
+  detail?: string;
+  [k: string]: unknown;
+}
+
+async function timed<T>(what: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([what, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+@Controller()
+export class HealthController {
+  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+
+  @Public()
+  @Get('health')
+  async health(@Res() reply: FastifyReply) {
+    const { eventStore, readModels, projector, storage } = this.runtime;
+    const checks: Record<string, Check> = {};
+    let head = '0';
+    try {
+      const h = await timed(eventStore.health(), 3000);
+      head = h.head;
+      checks.eventStore = { ok: h.ok, adapter: h.adapter, head: h.head, ...(h.detail ? { detail: h.detail } : {}) };
+    } catch (error) {
+      checks.eventStore = { ok: false, detail: (error as Error).message };
+    }
+    try {
+      await timed(readModels.query('SELECT 1'), 3000);
+      checks.readModels = { ok: true };
+    } catch (error) {
+      checks.readModels = { ok: false, detail: (error as Error).message };
+    }
+    if (projector) {
+      const projections = projector.status().map((p) => ({
+        ...p,
+        lag: checks.eventStore.ok ? Math.max(0, Number(BigInt(head) - BigInt(p.position))) : null,
+      }));
+      const failed = projections.filter((p) => p.state === 'failed');
+      checks.projector = {
+        ok: failed.length === 0,
+        lag: Math.max(0, ...projections.map((p) => p.lag ?? 0)),
+        projections,
+        ...(failed.length ? { detail: `stopped: ${failed.map((p) => p.name).join(', ')}` } : {}),
+      };
+    }
+    const ok = Object.values(checks).every((c) => c.ok);
+    reply
+      .status(ok ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({ status: ok ? 'ok' : 'degraded', mode: storage.mode, storage: storage.describe, uptimeSeconds: Math.round((Date.now() - this.runtime.startedAt.getTime()) / 1000), checks });
+  }
+}

@@ -1,0 +1,21 @@
+import type { DataSource } from 'typeorm';
+import type { EventStore } from '@sped/event-store';
+import type { AppConfig, Logger, Storage } from '@sped/platform';
+import type { ProjectionRunner } from '@sped/read-models';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const LOGGER = Symbol('LOGGER');
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const RUNTIME = Symbol('RUNTIME');
+
+/** Everything a running process holds open; built before Nest starts, closed after it stops. */
+export interface Runtime {
+  config: AppConfig;
+  logger: Logger;
+  storage: Storage;
+  eventStore: EventStore;
+  readModels: DataSource;
+  /** Present when this process also runs the projector (always in embedded mode). */
+  projector?: ProjectionRunner;
+  startedAt: Date;
+}
