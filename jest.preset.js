@@ -17,6 +17,8 @@ const swc = [
     },
     module: { type: 'es6' },
     sourceMaps: 'inline',
+    // The root .swcrc excludes spec and testing files from builds; tests must not read it.
+    swcrc: false,
   },
 ];
 

@@ -1,4 +1,6 @@
 import type { Type } from '@nestjs/common';
+import { CalendarModule } from './calendar/calendar.controller.js';
+import { RegulationsModule } from './regulations/regulations.controller.js';
 
 /** The feature modules mounted under /v1. */
-export const FEATURE_MODULES: Type[] = [];
+export const FEATURE_MODULES: Type[] = [CalendarModule, RegulationsModule];

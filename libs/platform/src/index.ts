@@ -1,3 +1,4 @@
 export * from './config.js';
 export * from './logger.js';
 export * from './storage.js';
+export * from './personal-data/vault.js';

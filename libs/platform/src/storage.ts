@@ -19,13 +19,14 @@ export async function openStorage(config: AppConfig, logger: Logger): Promise<St
   if (config.mode === 'embedded') {
     const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
     try {
-      const eventStore = await PostgresEventStore.create({ connectionString: embedded.connectionString, logger });
+      // One PGlite session serves every connection, so small pools do as well as large ones.
+      const eventStore = await PostgresEventStore.create({ connectionString: embedded.connectionString, logger, poolSize: 4 });
       logger.info({ mode: config.mode, dataDir: config.dataDir }, 'storage: embedded PGlite');
       return {
         mode: config.mode,
         eventStore,
         readModelUrl: embedded.connectionString,
-        readModelPoolSize: embedded.maxConnections,
+        readModelPoolSize: 4,
         describe: `embedded PGlite in ${config.dataDir}`,
         async close() {
           await eventStore.close();

@@ -55,10 +55,12 @@ export class Checker {
   }
 
   localized(obj: Record<string, unknown>, key: string, path: string): void {
-    const p = join(path, key);
-    const v = obj[key];
-    if (!this.isObject(v, p)) return;
-    for (const lang of ['kk', 'ru', 'en']) this.string(v, lang, p);
+    this.localizedValue(obj[key], join(path, key));
+  }
+
+  localizedValue(v: unknown, path: string): void {
+    if (!this.isObject(v, path)) return;
+    for (const lang of ['kk', 'ru', 'en']) this.string(v, lang, path);
   }
 
   legalSource(obj: Record<string, unknown>, key: string, path: string): void {

@@ -37,6 +37,19 @@ export interface RecordedAction {
   actor: Actor;
   /** Non-personal values of the action (event data without the step mark and personal fields). */
   values: Record<string, unknown>;
+  /** The corrections applied, oldest first (what they changed, without personal data). */
+  corrections: CorrectionRecord[];
+}
+
+export interface CorrectionRecord {
+  eventId: string;
+  correctedEventId: string;
+  reason: string;
+  occurredAt?: string;
+  /** Non-personal values changed. */
+  values: Record<string, unknown>;
+  /** Personal fields changed, by the person they now refer to. */
+  persons: Record<string, string>;
 }
 
 export interface DeadlineRecord {
@@ -68,6 +81,8 @@ export interface ExistingCase {
   /** Actions in recording order. */
   actions: RecordedAction[];
   deadlinesPassed: DeadlineRecord[];
+  /** Every person whose data the stream holds (corrections may have replaced some). */
+  personIds: string[];
   erasedPersonIds: string[];
 }
 
@@ -112,6 +127,7 @@ function appendAction(state: ExistingCase, event: CaseEvent & { data: StepMark }
     recordedAt: event.metadata.recordedAt,
     actor: event.metadata.actor,
     values: valuesOf(event.data),
+    corrections: [],
   };
   return withMirrors({ ...state, actions: [...state.actions, action] });
 }
@@ -121,18 +137,39 @@ function applyCorrection(state: ExistingCase, event: ActionCorrected): ExistingC
   if (index < 0) return state;
   const target = state.actions[index];
   const changes: CorrectedValues = event.data.corrected.data ?? {};
+  const persons: Record<string, string> = {};
+  if (changes.applicant) persons['applicant'] = changes.applicant.personId;
+  if (changes.child) persons['child'] = changes.child.personId;
+  const correction: CorrectionRecord = {
+    eventId: event.id,
+    correctedEventId: event.data.correctedEventId,
+    reason: event.data.reason,
+    values: valuesOf(changes),
+    persons,
+  };
+  if (event.data.corrected.occurredAt !== undefined) correction.occurredAt = event.data.corrected.occurredAt;
   const updated: RecordedAction = {
     ...target,
     eventId: event.id,
     eventIds: [...target.eventIds, event.id],
     occurredAt: event.data.corrected.occurredAt ?? target.occurredAt,
-    values: { ...target.values, ...valuesOf(changes) },
+    values: { ...target.values, ...correction.values },
+    corrections: [...target.corrections, correction],
   };
   const actions = state.actions.map((a, i) => (i === index ? updated : a));
   let next: ExistingCase = { ...state, actions };
   if (target.type === 'ApplicationSubmitted') {
-    if (changes.applicant) next = { ...next, applicant: { ...changes.applicant } };
-    if (changes.child) next = { ...next, child: { ...changes.child } };
+    const seen = new Set(next.personIds);
+    for (const [field, person] of [
+      ['applicant', changes.applicant],
+      ['child', changes.child],
+    ] as const) {
+      if (!person) continue;
+      const erased = next.erasedPersonIds.includes(person.personId);
+      next = { ...next, [field]: { personId: person.personId, sealed: erased ? null : person.sealed } };
+      seen.add(person.personId);
+    }
+    next = { ...next, personIds: [...seen] };
   }
   return withMirrors(next);
 }
@@ -170,9 +207,11 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
           recordedAt: event.metadata.recordedAt,
           actor: event.metadata.actor,
           values: submissionValues(d),
+          corrections: [],
         },
       ],
       deadlinesPassed: [],
+      personIds: [...new Set([d.applicant.personId, d.child.personId])],
       erasedPersonIds: [],
     };
     return created;

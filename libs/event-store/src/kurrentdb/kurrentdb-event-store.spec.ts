@@ -9,7 +9,7 @@ import {
   toStreamVersion,
   withTimeout,
   type SubscriptionPumpOptions,
-} from './kurrentdb-event-store.js';
+} from './kurrentdb-internals.js';
 
 /** Yields to the event loop until `condition` holds (bounded by the test timeout). */
 async function until(condition: () => boolean): Promise<void> {

@@ -62,6 +62,8 @@ export class KzCalendar {
   private before: number[] = [0];
   /** Day numbers of the working days in [indexStart, indexEnd), ascending. */
   private workingList: number[] = [];
+  /** First day of the first year from `firstYear` on that has no data: days before it are never provisional. */
+  private readonly firstProvisionalDay: number;
   /** Memoized `YYYY-MM-DD` strings over the indexed range. */
   private dateStrings: string[] = [];
 
@@ -84,6 +86,9 @@ export class KzCalendar {
     this.dataYears = [...this.years.keys()].sort((a, b) => a - b);
     this.firstYear = this.dataYears[0];
     this.indexStart = firstDayOfYear(this.firstYear);
+    let y = this.firstYear;
+    while (this.years.has(y)) y++;
+    this.firstProvisionalDay = firstDayOfYear(y);
     this.indexEnd = this.indexStart;
     // Rule-dependent checks of every data year now, so a bad file fails at load, not on some later date.
     for (const y of this.dataYears) this.plan(y);
@@ -96,6 +101,7 @@ export class KzCalendar {
 
   /** Whether any year from the local date `fromDay` to `toDay` (day numbers) lacks published data. */
   isProvisionalBetween(fromDay: number, toDay: number): boolean {
+    if (fromDay >= this.indexStart && toDay >= this.indexStart && fromDay < this.firstProvisionalDay && toDay < this.firstProvisionalDay) return false;
     const a = yearOfDay(Math.min(fromDay, toDay));
     const b = yearOfDay(Math.max(fromDay, toDay));
     for (let y = a; y <= b; y++) if (!this.years.has(y)) return true;
@@ -130,6 +136,7 @@ export class KzCalendar {
 
   /** Whether the local date (day number) is a working day. */
   isWorkingDay(day: number): boolean {
+    if (day < this.indexStart) this.checkYear(yearOfDay(day));
     this.ensureIndex(day + 1);
     return this.before[day - this.indexStart + 1] - this.before[day - this.indexStart] === 1;
   }
@@ -204,13 +211,13 @@ export class KzCalendar {
   }
 
   private holidaysOf(year: number): Map<number, Holiday[]> {
-    let map = this.holidayCache.get(year);
-    if (map) return map;
-    map = new Map();
+    const cached = this.holidayCache.get(year);
+    if (cached) return cached;
+    const map = new Map<number, Holiday[]>();
     const add = (day: number, h: Holiday) => {
-      const list = map!.get(day);
+      const list = map.get(day);
       if (list) list.push(h);
-      else map!.set(day, [h]);
+      else map.set(day, [h]);
     };
     for (const rule of HOLIDAY_RULES) {
       if (!holidayAppliesIn(rule, year)) continue;
@@ -259,7 +266,7 @@ export class KzCalendar {
       for (let k = i; k <= j; k++) {
         const d = days[k];
         if (!isWeekend(d)) continue;
-        const carried = holidays.get(d)!.find((h) => !h.religious);
+        const carried = (holidays.get(d) ?? []).find((h) => !h.religious);
         if (carried) owed.push({ from: d, holiday: carried });
       }
       let candidate = days[j] + 1;
@@ -294,15 +301,18 @@ export class KzCalendar {
       });
     }
     const entry = this.years.get(year);
+    const file = entry?.file ?? `calendar year ${year}`;
     for (const [i, t] of (entry?.data.transfers ?? []).entries()) {
       if (t.kind === 'swap') {
         const working = parseDate(t.workingDay);
         const off = parseDate(t.dayOff);
-        if (plan.has(off)) {
-          throw new CalendarDataError(entry!.file, [{ path: `transfers[${i}].dayOff`, message: `${t.dayOff} is already a day off (${plan.get(off)!.reason})` }]);
+        const offBefore = plan.get(off);
+        if (offBefore) {
+          throw new CalendarDataError(file, [{ path: `transfers[${i}].dayOff`, message: `${t.dayOff} is already a day off (${offBefore.reason})` }]);
         }
-        if (plan.has(working)) {
-          throw new CalendarDataError(entry!.file, [{ path: `transfers[${i}].workingDay`, message: `${t.workingDay} is a ${plan.get(working)!.reason} and cannot be worked` }]);
+        const workingBefore = plan.get(working);
+        if (workingBefore) {
+          throw new CalendarDataError(file, [{ path: `transfers[${i}].workingDay`, message: `${t.workingDay} is a ${workingBefore.reason} and cannot be worked` }]);
         }
         plan.set(working, { working: true, reason: 'transfer-working-day', name: TRANSFER_WORKING_NAME, transferredWith: t.dayOff, source: t.source });
         plan.set(off, { working: false, reason: 'transfer-day-off', name: TRANSFER_DAY_OFF_NAME, transferredWith: t.workingDay, source: t.source });
@@ -311,12 +321,12 @@ export class KzCalendar {
         const to = parseDate(t.to);
         const carried = plan.get(from);
         if (carried?.reason !== 'carry-over') {
-          throw new CalendarDataError(entry!.file, [
+          throw new CalendarDataError(file, [
             { path: `transfers[${i}].from`, message: `${t.from} is not a carry-over day under the rules, so it cannot be moved` },
           ]);
         }
         if (plan.has(to)) {
-          throw new CalendarDataError(entry!.file, [{ path: `transfers[${i}].to`, message: `${t.to} is already a day off` }]);
+          throw new CalendarDataError(file, [{ path: `transfers[${i}].to`, message: `${t.to} is already a day off` }]);
         }
         plan.set(from, { working: true, reason: 'weekday', source: t.source, note: `The carry-over day off was moved to ${t.to}.` });
         plan.set(to, {

@@ -17,9 +17,10 @@ export function loadCalendarYearFiles(dir: string): YearFile[] {
     throw new CalendarDataError(dir, [{ path: '', message: `cannot read the calendar data directory (${(e as Error).message})` }]);
   }
   return names
-    .filter((n) => YEAR_FILE.test(n))
-    .sort()
-    .map((name) => {
+    .map((name) => ({ name, match: YEAR_FILE.exec(name) }))
+    .filter((n): n is { name: string; match: RegExpExecArray } => n.match !== null)
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map(({ name, match }) => {
       const file = path.join(dir, name);
       let data: unknown;
       try {
@@ -27,7 +28,7 @@ export function loadCalendarYearFiles(dir: string): YearFile[] {
       } catch (e) {
         throw new CalendarDataError(file, [{ path: '', message: `not valid JSON (${(e as Error).message})` }]);
       }
-      const year = Number(YEAR_FILE.exec(name)![1]);
+      const year = Number(match[1]);
       if (typeof data === 'object' && data !== null && (data as { year?: unknown }).year !== year) {
         throw new CalendarDataError(file, [{ path: 'year', message: `must be ${year}, the year the file is named after` }]);
       }

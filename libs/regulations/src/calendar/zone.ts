@@ -22,6 +22,9 @@ export class ZoneClock {
   private readonly transitions: Transition[] = [];
   private fromYear = 0;
   private toYear = -1;
+  /** The UTC instants [coveredFrom, coveredTo) the table is known to cover. */
+  private coveredFrom = Infinity;
+  private coveredTo = -Infinity;
 
   constructor(readonly timeZone: string = LEGAL_TIME_ZONE) {
     this.format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset', year: 'numeric' });
@@ -29,9 +32,14 @@ export class ZoneClock {
 
   /** Offset from UTC in minutes at the instant. */
   offsetAt(ms: number): number {
-    const year = new Date(ms).getUTCFullYear();
-    if (year < this.fromYear || year > this.toYear) this.cover(year);
+    if (!(ms >= this.coveredFrom && ms < this.coveredTo)) {
+      const year = new Date(ms).getUTCFullYear();
+      if (year < this.fromYear || year > this.toYear) this.cover(year);
+      this.coveredFrom = Date.UTC(this.fromYear, 0, 1);
+      this.coveredTo = Date.UTC(this.toYear + 1, 0, 1);
+    }
     const t = this.transitions;
+    if (t.length === 1 || ms >= t[t.length - 1].at) return t[t.length - 1].offset;
     let lo = 0;
     let hi = t.length - 1;
     while (lo < hi) {

@@ -1,14 +1,7 @@
 import type { CalendarYearData, CalendarTransfer } from '../calendar.types.js';
-import type { LegalSource } from '../../regulation.types.js';
 
-const TRANSFERS: LegalSource = {
-  issuer: 'Ministry of Labour and Social Protection of the Population of the Republic of Kazakhstan',
-  document: 'Order on the transfer of days off in 2026',
-  note: 'As listed in KZ-CALENDAR.md ("Transfers of days off"); the act\'s number and date are not recorded in the project\'s sources.',
-};
-
-const transfers: CalendarTransfer[] = [
-];
+/** None published for 2026 (KZ-CALENDAR.md); a later order is added by an operator or here. */
+const transfers: CalendarTransfer[] = [];
 
 export const year2026: CalendarYearData = {
   year: 2026,

@@ -1,0 +1,192 @@
+/**
+ * The PostgreSQL event store's tables and statements, all inside one schema of their own.
+ *
+ * Gap-safe global order. Positions come from a sequence at insert time but transactions commit in
+ * any order, so a reader that simply follows positions could pass position 5 while its transaction
+ * is still open and never see it. Readers therefore only see rows whose transaction is older than
+ * every transaction still running: `transaction_id < pg_snapshot_xmin(pg_current_snapshot())`.
+ * That alone is not enough: transaction A may take its xid before B but its positions after B's,
+ * and B would then be visible while A (with a lower position) is still open. So an append takes its
+ * xid and reserves its block of positions inside one short critical section (a session advisory
+ * lock held for microseconds, released before the insert and long before the commit): xid order
+ * and position order then agree, and the xmin horizon is also a position horizon.
+ */
+
+export const DEFAULT_SCHEMA = 'event_store';
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,47}$/;
+
+export function assertSchemaName(schema: string): void {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new Error(`Invalid event store schema name "${schema}": use lower-case letters, digits and _ (at most 48 characters)`);
+  }
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** The NOTIFY channel of a schema's appends (one per schema, so stores in one database stay apart). */
+export function channelName(schema: string): string {
+  return `${schema}_appended`;
+}
+
+/** 32-bit FNV-1a as a signed int4, for advisory lock keys. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash | 0;
+}
+
+/** Advisory lock keys `(namespace, schema hash)`: the namespaces keep ours apart from other users'. */
+export function lockKeys(schema: string): { migrate: [number, number]; sequence: [number, number] } {
+  const key = fnv1a(schema);
+  return { migrate: [0x5350454d, key], sequence: [0x53504551, key] };
+}
+
+const RECORDED_AT = `to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql(schema: string): string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'events table',
+    sql: (schema) => {
+      const s = quoteIdent(schema);
+      return `
+        CREATE TABLE ${s}.events (
+          position       bigint GENERATED ALWAYS AS IDENTITY (CACHE 1) PRIMARY KEY,
+          transaction_id xid8        NOT NULL DEFAULT pg_current_xact_id(),
+          stream_id      text        NOT NULL,
+          stream_version integer     NOT NULL CHECK (stream_version > 0),
+          id             uuid        NOT NULL,
+          type           text        NOT NULL,
+          data           jsonb       NOT NULL,
+          metadata       jsonb       NOT NULL,
+          recorded_at    timestamptz NOT NULL DEFAULT now(),
+          CONSTRAINT events_stream_version_key UNIQUE (stream_id, stream_version),
+          CONSTRAINT events_id_key UNIQUE (id)
+        );
+        COMMENT ON TABLE ${s}.events IS 'Append-only event log. Never update or delete rows; append only through append_events().';
+      `;
+    },
+  },
+  {
+    version: 2,
+    name: 'append_events function',
+    sql: (schema) => {
+      const s = quoteIdent(schema);
+      const [ns, key] = lockKeys(schema).sequence;
+      const sequence = `${schema}.events_position_seq`;
+      return `
+        CREATE FUNCTION ${s}.append_events(
+          p_stream_id text,
+          p_expected_version integer,
+          p_events jsonb,
+          p_notify boolean
+        ) RETURNS TABLE (
+          o_outcome text, o_actual_version integer, o_id uuid, o_stream_version integer,
+          o_position text, o_recorded_at text, o_type text, o_data jsonb, o_metadata jsonb
+        )
+        LANGUAGE plpgsql AS $fn$
+        #variable_conflict use_column
+        DECLARE
+          v_ids uuid[];
+          v_count integer;
+          v_stored integer;
+          v_stored_here integer;
+          v_current integer;
+          v_first bigint;
+          v_xid xid8;
+        BEGIN
+          SELECT array_agg((x.value ->> 'id')::uuid ORDER BY x.ordinality)
+            INTO v_ids FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x;
+          v_count := coalesce(cardinality(v_ids), 0);
+
+          -- A retried append (same event ids) returns what the first one stored, whatever the version now.
+          SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream_id)
+            INTO v_stored, v_stored_here FROM ${s}.events e WHERE e.id = ANY (v_ids);
+          IF v_stored > 0 THEN
+            IF v_stored <> v_count OR v_stored_here <> v_count THEN
+              RAISE EXCEPTION 'Stream %: % of the % events are already stored (% of them in this stream); an append is stored whole or not at all, so these are not a retry of one append',
+                p_stream_id, v_stored, v_count, v_stored_here USING ERRCODE = 'P0001';
+            END IF;
+            RETURN QUERY
+              SELECT 'duplicate', NULL::integer, e.id, e.stream_version, e.position::text, ${RECORDED_AT}, e.type, e.data, e.metadata
+              FROM ${s}.events e WHERE e.id = ANY (v_ids) ORDER BY e.stream_version;
+            RETURN;
+          END IF;
+
+          SELECT coalesce(max(e.stream_version), 0) INTO v_current FROM ${s}.events e WHERE e.stream_id = p_stream_id;
+          IF p_expected_version IS NOT NULL AND p_expected_version <> v_current THEN
+            RETURN QUERY SELECT 'conflict', v_current, NULL::uuid, NULL::integer, NULL::text, NULL::text, NULL::text, NULL::jsonb, NULL::jsonb;
+            RETURN;
+          END IF;
+
+          -- The critical section of the file comment: xid, then positions, nothing that can fail between.
+          PERFORM pg_advisory_lock(${ns}, ${key});
+          v_xid := pg_current_xact_id();
+          v_first := nextval('${sequence}');
+          IF v_count > 1 THEN
+            PERFORM setval('${sequence}', v_first + v_count - 1);
+          END IF;
+          PERFORM pg_advisory_unlock(${ns}, ${key});
+
+          -- A concurrent append to the same stream makes this fail on (stream_id, stream_version):
+          -- the caller retries, and then sees the new version.
+          RETURN QUERY
+            INSERT INTO ${s}.events AS e (position, transaction_id, stream_id, stream_version, id, type, data, metadata)
+            OVERRIDING SYSTEM VALUE
+            SELECT v_first + x.ordinality - 1, v_xid, p_stream_id, v_current + x.ordinality::integer,
+                   (x.value ->> 'id')::uuid, x.value ->> 'type', x.value -> 'data', x.value -> 'metadata'
+            FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x
+            ORDER BY x.ordinality
+            RETURNING 'appended', NULL::integer, e.id, e.stream_version, e.position::text, ${RECORDED_AT}, NULL::text, NULL::jsonb, NULL::jsonb;
+
+          IF p_notify THEN
+            PERFORM pg_notify('${channelName(schema)}', (v_first + v_count - 1)::text);
+          END IF;
+        END
+        $fn$;
+      `;
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+const EVENT_COLUMNS = `e.position::text AS position, e.stream_id, e.stream_version, e.id::text AS id, e.type, e.data, e.metadata, ${RECORDED_AT} AS recorded_at`;
+const GAP_SAFE = `e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+
+/** The statements of one schema, built once. */
+export function statements(schema: string) {
+  const s = quoteIdent(schema);
+  return {
+    append: `SELECT * FROM ${s}.append_events($1::text, $2::integer, $3::jsonb, $4::boolean)`,
+    streamVersion: `SELECT coalesce(max(e.stream_version), 0)::integer AS version FROM ${s}.events e WHERE e.stream_id = $1`,
+    streamHead: `SELECT e.stream_version, e.position::text AS position FROM ${s}.events e WHERE e.stream_id = $1 ORDER BY e.stream_version DESC LIMIT 1`,
+    readStream: `
+      SELECT ${EVENT_COLUMNS} FROM ${s}.events e
+      WHERE e.stream_id = $1 AND e.stream_version >= $2
+        AND ($3::bigint IS NULL OR e.position <= $3::bigint)
+        AND ($4::timestamptz IS NULL OR e.recorded_at <= $4::timestamptz)
+      ORDER BY e.stream_version`,
+    readAll: `
+      SELECT ${EVENT_COLUMNS} FROM ${s}.events e
+      WHERE e.position > $1::bigint AND ${GAP_SAFE}
+      ORDER BY e.position
+      LIMIT $2`,
+    headPosition: `
+      SELECT coalesce((SELECT e.position FROM ${s}.events e WHERE ${GAP_SAFE} ORDER BY e.position DESC LIMIT 1), 0)::text AS position`,
+  };
+}
+
+export type Statements = ReturnType<typeof statements>;
