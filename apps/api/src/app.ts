@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { openStorage, PinoNestLogger, type AppConfig, type Logger } from '@sped/platform';
+import { openStorage, PersonalDataVault, PinoNestLogger, resolveKeyEncryptionKey, type AppConfig, type Logger } from '@sped/platform';
 import { ALL_PROJECTIONS, openReadModels, ProjectionRunner } from '@sped/read-models';
 import { AppModule } from './app.module.js';
 import { ProblemFilter, sendProblem, toProblem } from './http/problem.js';
@@ -30,7 +30,8 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
     throw error;
   }
   const projector = config.runProjector ? new ProjectionRunner(storage.eventStore, readModels, ALL_PROJECTIONS, logger.child({ part: 'projector' })) : undefined;
-  const runtime: Runtime = { config, logger, storage, eventStore: storage.eventStore, readModels, projector, startedAt: new Date() };
+  const vault = new PersonalDataVault(readModels, resolveKeyEncryptionKey(config.personalDataKey, config.dataDir).key);
+  const runtime: Runtime = { config, logger, storage, eventStore: storage.eventStore, readModels, vault, projector, startedAt: new Date() };
 
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true, routerOptions: { maxParamLength: 200 } });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime), adapter, {

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@sped/event-store';
-import type { AppConfig, Logger, Storage } from '@sped/platform';
+import type { AppConfig, Logger, PersonalDataVault, Storage } from '@sped/platform';
 import type { ProjectionRunner } from '@sped/read-models';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -15,6 +15,8 @@ export interface Runtime {
   storage: Storage;
   eventStore: EventStore;
   readModels: DataSource;
+  /** Per-person keys for personal data (outside the event log). */
+  vault: PersonalDataVault;
   /** Present when this process also runs the projector (always in embedded mode). */
   projector?: ProjectionRunner;
   startedAt: Date;

@@ -43,3 +43,6 @@ export {
   type SealedRecord,
 } from './complaint/complaint.state.js';
 export { decideComplaint, complaintDecider, type ComplaintDecideContext } from './complaint/complaint.decider.js';
+
+// Persons
+export { checkIin, makeIin, iinCheckDigit, type IinCheck, type IinFacts } from './person/iin.js';

@@ -9,7 +9,11 @@ import type { AppConfig } from '@sped/platform';
 import { ProblemError } from '../http/problem.js';
 import { APP_CONFIG } from '../runtime.js';
 
-export const ROLES = ['clerk', 'head', 'executor', 'director', 'quality-control', 'investigator', 'admin'] as const;
+/**
+ * Token roles. Besides DESIGN.md's seven: `applicant` (a citizen through the portal) and `system`
+ * (service accounts: the e-government portal gateway, the deadline sweeper).
+ */
+export const ROLES = ['clerk', 'head', 'executor', 'director', 'quality-control', 'investigator', 'admin', 'applicant', 'system'] as const;
 export type Role = (typeof ROLES)[number];
 export const PROVIDER_ROLES: readonly Role[] = ['clerk', 'head', 'executor', 'director'];
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -74,6 +74,23 @@ export class PersonalDataVault {
     return key;
   }
 
+  /**
+   * The person's stable id for an IIN, so every case of one child shares one key (and one erasure).
+   * The IIN itself is stored only as an HMAC under the key-encryption key: not reversible without it.
+   */
+  async personFor(iin: string): Promise<string> {
+    const mac = createHmac('sha256', this.kek).update(`iin:${iin}`).digest('base64url');
+    const candidate = randomUUID();
+    const inserted = (await this.db.query(
+      `INSERT INTO person_key (person_id, iin_hmac, wrapped_key) VALUES ($1, $2, $3)
+         ON CONFLICT (iin_hmac) DO NOTHING RETURNING person_id`,
+      [candidate, mac, Buffer.from(encrypt(this.kek, randomBytes(32), candidate))],
+    )) as Array<{ person_id: string }>;
+    if (inserted.length) return inserted[0].person_id;
+    const rows = (await this.db.query('SELECT person_id FROM person_key WHERE iin_hmac = $1', [mac])) as Array<{ person_id: string }>;
+    return rows[0].person_id;
+  }
+
   async seal(personId: string, data: Record<string, unknown>): Promise<SealedPersonalData> {
     const key = await this.keyOf(personId, true);
     if (!key) throw new PersonalDataErasedError(personId);
@@ -94,7 +111,7 @@ export class PersonalDataVault {
   /** Destroys the person's key. Returns false if there was nothing left to erase. */
   async erase(personId: string, by: string, reason: string): Promise<boolean> {
     const rows = (await this.db.query(
-      `UPDATE person_key SET wrapped_key = NULL, erased_at = now(), erased_by = $2, erase_reason = $3
+      `UPDATE person_key SET wrapped_key = NULL, iin_hmac = NULL, erased_at = now(), erased_by = $2, erase_reason = $3
         WHERE person_id = $1 AND wrapped_key IS NOT NULL RETURNING person_id`,
       [personId, by, reason],
     )) as unknown[];

@@ -1,6 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { ExistingCase } from '@sped/domain';
 
-/** What a case is and where it stands: the row behind `GET /v1/cases/{id}` and the case list. */
+/**
+ * One row per case: what it is, where it stands, and the folded domain state (personal data only sealed),
+ * from which queries derive every step's norm, due instant and verdict against the current instant.
+ */
 @Entity({ name: 'case_summary' })
 export class CaseSummary {
   @PrimaryColumn({ type: 'uuid', name: 'case_id' })
@@ -12,17 +16,20 @@ export class CaseSummary {
   @Column({ type: 'text', name: 'provider_id' })
   providerId!: string;
 
-  @Column({ type: 'text', nullable: true })
-  channel!: string | null;
+  @Column({ type: 'text' })
+  channel!: string;
 
-  @Column({ type: 'text', name: 'regulation_id', nullable: true })
-  regulationId!: string | null;
+  @Column({ type: 'text', name: 'regulation_id' })
+  regulationId!: string;
 
   @Column({ type: 'text' })
   stage!: string;
 
   @Column({ type: 'text' })
   status!: string;
+
+  @Column({ type: 'text', name: 'executor_id', nullable: true })
+  executorId!: string | null;
 
   @Column({ type: 'timestamptz', name: 'submitted_at' })
   submittedAt!: Date;
@@ -35,4 +42,7 @@ export class CaseSummary {
 
   @Column({ type: 'bigint', name: 'last_position' })
   lastPosition!: string;
+
+  @Column({ type: 'jsonb' })
+  state!: ExistingCase;
 }

@@ -1,55 +1,29 @@
 import type { RecordedEvent } from '@sped/event-store';
+import { caseStage, evolveCase, initialCaseState, isCaseEventType, type CaseEvent } from '@sped/domain';
 import { keyedProjection } from '../projection.js';
 import { CaseSummary } from './case-summary.entity.js';
 
 const CASE_PREFIX = 'case-';
 
-/** The stage a case reaches with each event; events not listed leave it where it is. */
-const STAGE_AFTER: Record<string, { stage: string; status: string }> = {
-  ApplicationSubmitted: { stage: 'submitted', status: 'open' },
-  DocumentsAccepted: { stage: 'accepted', status: 'open' },
-  SentToHead: { stage: 'with-head', status: 'open' },
-  AcceptanceNotificationSent: { stage: 'accepted', status: 'open' },
-  ExecutorAppointed: { stage: 'with-executor', status: 'open' },
-  ResultDrawnUp: { stage: 'result-drawn-up', status: 'open' },
-  ResultSigned: { stage: 'signed', status: 'open' },
-  ResultSentToExecutor: { stage: 'result-ready', status: 'open' },
-  ResultIssued: { stage: 'issued', status: 'closed' },
-  ApplicationRefused: { stage: 'refused', status: 'closed' },
-  ApplicationWithdrawn: { stage: 'withdrawn', status: 'closed' },
-};
-
-interface SubmittedData {
-  serviceCode?: string;
-  service?: string;
-  providerId?: string;
-  channel?: string;
-}
-
+/** Pure: the row after the event. The domain's own `evolve` folds the state, so replay cannot diverge from decide. */
 export function evolveCaseSummary(row: CaseSummary | null, event: RecordedEvent): CaseSummary | null {
-  if (event.type === 'ApplicationSubmitted') {
-    const data = (event.data ?? {}) as SubmittedData;
-    return {
-      caseId: event.streamId.slice(CASE_PREFIX.length),
-      serviceCode: data.serviceCode ?? data.service ?? 'unknown',
-      providerId: data.providerId ?? 'unknown',
-      channel: data.channel ?? null,
-      regulationId: (event.metadata.regulationId as string | undefined) ?? null,
-      stage: 'submitted',
-      status: 'open',
-      submittedAt: new Date(event.metadata.occurredAt),
-      updatedAt: new Date(event.recordedAt),
-      streamVersion: event.streamVersion,
-      lastPosition: event.position,
-    };
-  }
-  if (!row) return null;
-  const next = STAGE_AFTER[event.type];
+  if (!isCaseEventType(event.type)) return row;
+  const state = evolveCase(row?.state ?? initialCaseState, event as unknown as CaseEvent);
+  if (state.status === 'none') return null;
   return {
-    ...row,
-    ...(next ?? {}),
+    caseId: state.caseId,
+    serviceCode: state.serviceCode,
+    providerId: state.providerId,
+    channel: state.channel,
+    regulationId: state.regulationId,
+    stage: caseStage(state) ?? 'submitted',
+    status: state.status,
+    executorId: state.executorId,
+    submittedAt: new Date(state.actions[0]?.occurredAt ?? event.metadata.occurredAt),
     updatedAt: new Date(event.recordedAt),
     streamVersion: event.streamVersion,
+    lastPosition: event.position,
+    state,
   };
 }
 

@@ -14,14 +14,16 @@ export class Initial1763800000000 implements MigrationInterface {
       case_id uuid PRIMARY KEY,
       service_code text NOT NULL,
       provider_id text NOT NULL,
-      channel text,
-      regulation_id text,
+      channel text NOT NULL,
+      regulation_id text NOT NULL,
       stage text NOT NULL,
       status text NOT NULL,
+      executor_id text,
       submitted_at timestamptz NOT NULL,
       updated_at timestamptz NOT NULL,
       stream_version int NOT NULL,
-      last_position bigint NOT NULL)`);
+      last_position bigint NOT NULL,
+      state jsonb NOT NULL)`);
     await q.query(`CREATE INDEX case_summary_provider_stage ON case_summary (provider_id, stage)`);
   }
 

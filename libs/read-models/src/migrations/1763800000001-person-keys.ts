@@ -7,6 +7,7 @@ export class PersonKeys1763800000001 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE person_key (
       person_id uuid PRIMARY KEY,
+      iin_hmac text UNIQUE,
       wrapped_key bytea,
       created_at timestamptz NOT NULL DEFAULT now(),
       erased_at timestamptz,
