@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { openStorage, PersonalDataVault, PinoNestLogger, resolveKeyEncryptionKey, type AppConfig, type Logger } from '@sped/platform';
 import { ALL_PROJECTIONS, openReadModels, ProjectionRunner } from '@sped/read-models';
 import { AppModule } from './app.module.js';
-import { ProblemFilter, sendProblem, toProblem } from './http/problem.js';
+import { ProblemError, ProblemFilter, sendProblem } from './http/problem.js';
 import type { Runtime } from './runtime.js';
 
 export interface RunningServer {
@@ -39,11 +38,14 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
   });
   app.useGlobalFilters(new ProblemFilter(logger));
   const fastify = app.getHttpAdapter().getInstance();
-  // Errors raised by Fastify before a route runs (malformed JSON, body too large, bad content type).
-  fastify.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const problem = toProblem(error);
-    if (problem.status >= 500) logger.error({ err: error, url: request.url }, 'request failed');
-    sendProblem(reply, request, problem);
+  // Commands are JSON only: anything else (form bodies, which the adapter would parse) is a 415.
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!['POST', 'PUT', 'PATCH'].includes(request.method)) return;
+    const type = request.headers['content-type'];
+    if (type !== undefined && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
+      sendProblem(reply, request, new ProblemError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send application/json', `Content-Type ${type} is not accepted; send application/json.`, [{ field: 'Content-Type', message: 'must be application/json' }]));
+      return reply;
+    }
   });
   await app.init();
   projector?.start();

@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { CalendarModule } from './calendar/calendar.controller.js';
 import { RegulationsModule } from './regulations/regulations.controller.js';
 import { CasesModule } from './cases/cases.controller.js';
+import { ComplaintsModule } from './complaints/complaints.controller.js';
 
 /** The feature modules mounted under /v1. */
-export const FEATURE_MODULES: Type[] = [CalendarModule, RegulationsModule, CasesModule];
+export const FEATURE_MODULES: Type[] = [CalendarModule, RegulationsModule, CasesModule, ComplaintsModule];

@@ -27,6 +27,7 @@ async function main() {
     }
   } catch (error) {
     logger.fatal({ err: error }, `could not start: ${(error as Error).message}`);
+    process.stderr.write(`\nCould not start: ${(error as Error).message}\n`);
     process.exit(1);
   }
 }

@@ -38,7 +38,8 @@ export async function openStorage(config: AppConfig, logger: Logger): Promise<St
       throw error;
     }
   }
-  const databaseUrl = config.databaseUrl!;
+  const databaseUrl = config.databaseUrl;
+  if (!databaseUrl) throw new Error(`${config.mode} mode needs DATABASE_URL`);
   if (config.mode === 'server') {
     const eventStore = await PostgresEventStore.create({ connectionString: databaseUrl, logger });
     logger.info({ mode: config.mode }, 'storage: PostgreSQL');
@@ -51,7 +52,8 @@ export async function openStorage(config: AppConfig, logger: Logger): Promise<St
       close: () => eventStore.close(),
     };
   }
-  const eventStore = new KurrentDbEventStore(config.kurrentDbUrl!);
+  if (!config.kurrentDbUrl) throw new Error('scale-out mode needs KURRENTDB_URL');
+  const eventStore = new KurrentDbEventStore(config.kurrentDbUrl);
   logger.info({ mode: config.mode }, 'storage: KurrentDB events, PostgreSQL read models');
   return {
     mode: config.mode,

@@ -3,9 +3,11 @@ import { ProjectionCheckpoint } from './checkpoint.entity.js';
 import { CaseSummary } from './case-summary/case-summary.entity.js';
 import { Initial1763800000000 } from './migrations/1763800000000-initial.js';
 import { PersonKeys1763800000001 } from './migrations/1763800000001-person-keys.js';
+import { ComplaintRegister1763800000002 } from './migrations/1763800000002-complaint-register.js';
+import { ComplaintRow } from './complaint-register/complaint.entity.js';
 
-export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, CaseSummary];
-export const READ_MODEL_MIGRATIONS = [Initial1763800000000, PersonKeys1763800000001];
+export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, CaseSummary, ComplaintRow];
+export const READ_MODEL_MIGRATIONS = [Initial1763800000000, PersonKeys1763800000001, ComplaintRegister1763800000002];
 
 /** Serialises concurrent migration runs (api and projector starting together). */
 const MIGRATION_LOCK = 7_340_201;

@@ -4,9 +4,12 @@ export * from './projection.runner.js';
 export * from './data-source.js';
 export * from './case-summary/case-summary.entity.js';
 export * from './case-summary/case-summary.projection.js';
+export * from './complaint-register/complaint.entity.js';
+export * from './complaint-register/complaint.projection.js';
 
 import { caseSummaryProjection } from './case-summary/case-summary.projection.js';
+import { complaintRegisterProjection } from './complaint-register/complaint.projection.js';
 import type { Projection } from './projection.js';
 
 /** Every projection the projector runs. */
-export const ALL_PROJECTIONS: Projection[] = [caseSummaryProjection];
+export const ALL_PROJECTIONS: Projection[] = [caseSummaryProjection, complaintRegisterProjection];

@@ -52,7 +52,7 @@ export function buildOpenApi(): Record<string, unknown> {
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(op.responses)) {
       const types = r.contentTypes ?? ['application/json'];
-      responses[status] = { description: r.description, ...(r.schema ? { content: Object.fromEntries(types.map((t) => [t, { schema: schemaOf(r.schema!) }])) } : {}) };
+      responses[status] = { description: r.description, ...(r.schema ? { content: Object.fromEntries(types.map((t) => [t, { schema: schemaOf(r.schema as z.ZodType) }])) } : {}) };
     }
     responses.default = { description: 'Error', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
     const oapiPath = op.path.replace(/:(\w+)/g, '{$1}');

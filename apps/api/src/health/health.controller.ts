@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { ProjectionCheckpoint } from '@sped/read-models';
 import { Public } from '../auth/auth.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
 
@@ -41,14 +42,21 @@ export class HealthController {
     } catch (error) {
       checks.readModels = { ok: false, detail: (error as Error).message };
     }
-    if (projector) {
-      const projections = projector.status().map((p) => ({
+    // The projector may run in this process or in its own: then its checkpoints tell where it is.
+    const statuses = projector
+      ? projector.status()
+      : await timed(readModels.getRepository(ProjectionCheckpoint).find(), 3000)
+          .then((rows) => rows.map((r) => ({ name: r.name, state: r.status, position: r.position, ...(r.error ? { error: r.error } : {}) })))
+          .catch(() => null);
+    if (statuses) {
+      const projections = statuses.map((p) => ({
         ...p,
         lag: checks.eventStore.ok ? Math.max(0, Number(BigInt(head) - BigInt(p.position))) : null,
       }));
       const failed = projections.filter((p) => p.state === 'failed');
       checks.projector = {
         ok: failed.length === 0,
+        inProcess: !!projector,
         lag: Math.max(0, ...projections.map((p) => p.lag ?? 0)),
         projections,
         ...(failed.length ? { detail: `stopped: ${failed.map((p) => p.name).join(', ')}` } : {}),

@@ -68,6 +68,9 @@ export function toProblem(error: unknown): ProblemError {
     return new ProblemError(503, 'STORAGE_UNAVAILABLE', 'Storage is unavailable', 'The database is not reachable right now; nothing was recorded. Retry shortly.', undefined, {}, { 'retry-after': '5' });
   }
   if (error instanceof HttpException) {
+    // Nest wraps Fastify's own errors (malformed JSON, body too large, content type) with the original as cause.
+    const cause = (error as { cause?: { code?: string; statusCode?: number } }).cause;
+    if (cause && typeof cause.statusCode === 'number' && cause.code?.startsWith('FST_')) return toProblem(cause);
     const status = error.getStatus();
     const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : `HTTP_${status}`;
     return new ProblemError(status, code, titleFromCode(code), error.message);

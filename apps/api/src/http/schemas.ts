@@ -22,14 +22,19 @@ export const code = (max = 100) =>
     .string({ message: 'must be a string' })
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._\/#№:-]*$/u, 'may contain letters, digits, spaces and . _ / # № : - only');
+    .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._/#№:-]*$/u, 'may contain letters, digits, spaces and . _ / # № : - only');
 
 export const text = (max: number, min = 1) =>
   z
     .string({ message: 'must be a string' })
     .min(min, min > 1 ? `must be at least ${min} characters` : 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((v) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(v), 'must not contain control characters');
+    .refine((v) => ![...v].some((ch) => isControl(ch.charCodeAt(0))), 'must not contain control characters');
+
+/** C0 controls other than tab, line feed and carriage return, and DEL. */
+function isControl(c: number): boolean {
+  return (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f;
+}
 
 export const uuid = z.uuid({ message: 'must be a UUID' });
 

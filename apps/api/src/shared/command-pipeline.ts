@@ -45,11 +45,12 @@ export async function executeCommand<S>(o: ExecuteOptions<S>): Promise<CommandRe
   for (let attempt = 0; ; attempt++) {
     const events = await o.store.readStream(o.streamId);
     const version = events.length ? events[events.length - 1].streamVersion : 0;
-    if (o.idempotency) {
-      const prior = events.filter((e) => e.metadata.idempotencyKey === o.idempotency!.key && e.metadata.actor?.userId === o.idempotency!.userId);
+    const idem = o.idempotency;
+    if (idem) {
+      const prior = events.filter((e) => e.metadata.idempotencyKey === idem.key && e.metadata.actor?.userId === idem.userId);
       if (prior.length) {
-        if (prior[0].metadata.requestHash !== o.idempotency.requestHash) {
-          throw new ProblemError(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency key reused', `The Idempotency-Key "${o.idempotency.key}" was already used with a different request.`, [
+        if (prior[0].metadata.requestHash !== idem.requestHash) {
+          throw new ProblemError(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency key reused', `The Idempotency-Key "${idem.key}" was already used with a different request.`, [
             { field: 'Idempotency-Key', message: 'already used with a different body' },
           ]);
         }

@@ -56,7 +56,8 @@ export class PersonalDataVault {
   }
 
   private async keyOf(personId: string, create: boolean): Promise<Buffer | null> {
-    if (this.cache.has(personId)) return this.cache.get(personId)!;
+    const cached = this.cache.get(personId);
+    if (cached !== undefined) return cached;
     const rows = (await this.db.query('SELECT wrapped_key, erased_at FROM person_key WHERE person_id = $1', [personId])) as Array<{ wrapped_key: Buffer | null; erased_at: Date | null }>;
     let key: Buffer | null;
     if (rows.length) {
