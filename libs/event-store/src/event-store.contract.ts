@@ -38,6 +38,8 @@ export interface EventStoreContractOptions {
   holdMs?: number;
 }
 
+/** Generous: PGlite start-up and the held transaction take seconds on a loaded machine (jest's default is 5 s). */
+const TIMEOUT_MS = 60_000;
 let sequence = 0;
 
 function newEvent(type = 'SomethingHappened', data: Record<string, unknown> = {}): NewEvent {
@@ -134,18 +136,18 @@ export function eventStoreContract(
     beforeAll(async () => {
       fixture = await factory();
       store = fixture.store;
-    });
+    }, TIMEOUT_MS);
 
     afterAll(async () => {
       await fixture?.teardown();
-    });
+    }, TIMEOUT_MS);
 
     describe('when a stream does not exist', () => {
       it('reports version 0 and reads no events', async () => {
         const stream = newStream();
         expect(await store.streamVersion(stream)).toBe(0);
         expect(await store.readStream(stream)).toEqual([]);
-      });
+      }, TIMEOUT_MS);
     });
 
     describe('when appending to a stream', () => {
@@ -174,7 +176,7 @@ export function eventStoreContract(
         expect(more.events.map((e) => e.streamVersion)).toEqual([4, 5]);
         expect(BigInt(more.events[0].position)).toBeGreaterThan(BigInt(result.position));
         expect((await store.readStream(stream)).map((e) => e.streamVersion)).toEqual([1, 2, 3, 4, 5]);
-      });
+      }, TIMEOUT_MS);
 
       it('refuses a stale expected version, naming the actual one, and stores nothing', async () => {
         const stream = newStream();
@@ -188,7 +190,7 @@ export function eventStoreContract(
 
         expect(await store.streamVersion(stream)).toBe(2);
         expect(await store.readStream(stream)).toHaveLength(2);
-      });
+      }, TIMEOUT_MS);
 
       it("appends after whatever is there when the expected version is 'any'", async () => {
         const stream = newStream();
@@ -197,7 +199,7 @@ export function eventStoreContract(
         const result = await store.append(stream, events(2), { expectedVersion: 'any' });
         expect(result.events.map((e) => e.streamVersion)).toEqual([2, 3]);
         expect(await store.streamVersion(stream)).toBe(3);
-      });
+      }, TIMEOUT_MS);
 
       it('returns the first result and stores nothing new when the same events are appended again', async () => {
         const stream = newStream();
@@ -213,7 +215,7 @@ export function eventStoreContract(
         const stored = await store.readStream(stream);
         expect(stored.map((e) => e.streamVersion)).toEqual([1, 2, 3, 4]);
         expect(new Set(ids(stored)).size).toBe(4);
-      });
+      }, TIMEOUT_MS);
 
       it('lets exactly one of two concurrent appenders with the same expected version win', async () => {
         for (let round = 0; round < 10; round++) {
@@ -232,7 +234,7 @@ export function eventStoreContract(
           expect((losers[0].reason as WrongExpectedVersionError).actual).toBe(version);
           expect(await store.readStream(stream)).toHaveLength(version);
         }
-      });
+      }, TIMEOUT_MS);
 
       it("keeps every event of concurrent 'any' appenders on one stream, versions without holes", async () => {
         const stream = newStream('shared');
@@ -251,7 +253,7 @@ export function eventStoreContract(
         expect(stored.map((e) => e.streamVersion)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
         expect(new Set(ids(stored))).toEqual(new Set(appended.flat()));
         expectStrictlyIncreasing(stored.map((e) => e.position));
-      });
+      }, TIMEOUT_MS);
 
       it('loses and duplicates nothing when many writers append to many streams at once', async () => {
         const head = await store.headPosition();
@@ -288,7 +290,7 @@ export function eventStoreContract(
           expect(new Set(ids(log)).size).toBe(500);
           expectStrictlyIncreasing(log.map((e) => e.position));
         });
-      });
+      }, TIMEOUT_MS);
     });
 
     describe('when reading the global log', () => {
@@ -303,13 +305,13 @@ export function eventStoreContract(
         expect(await store.readAll({ after: all[1].position, limit: 2 })).toEqual(all.slice(2, 4));
         expect(await store.readAll({ after: all[4].position })).toEqual([]);
         expect(await store.headPosition()).toBe(b.position);
-      });
+      }, TIMEOUT_MS);
 
       it('starts from the beginning without a position', async () => {
         const first = await store.readAll({ limit: 1 });
         expect(first).toHaveLength(1);
         expect(await store.readAll({ after: '0', limit: 1 })).toEqual(first);
-      });
+      }, TIMEOUT_MS);
 
       it('reads a stream from a version, up to a position and up to a recording instant', async () => {
         const stream = newStream();
@@ -327,13 +329,13 @@ export function eventStoreContract(
         const upToCut = await store.readStream(stream, { toRecordedAt: cut.recordedAt });
         expect(upToCut).toEqual(all.filter((e) => micros(e.recordedAt) <= micros(cut.recordedAt)));
         expect(ids(upToCut)).toEqual(ids(early.events));
-      });
+      }, TIMEOUT_MS);
 
       it('reports itself healthy, with the head position', async () => {
         const appended = await store.append(newStream(), events(1), { expectedVersion: 0 });
         await eventually(async () => expect(await store.health()).toEqual({ ok: true, adapter: store.adapter, head: appended.position }));
         expect(store.adapter.length).toBeGreaterThan(0);
-      });
+      }, TIMEOUT_MS);
     });
 
     describe('when subscribing', () => {
@@ -352,7 +354,7 @@ export function eventStoreContract(
 
         abort.abort();
         await expect(consumer.ended).resolves.toBeUndefined();
-      });
+      }, TIMEOUT_MS);
 
       it('delivers batches no larger than the limit it was given', async () => {
         const head = await store.headPosition();
@@ -363,7 +365,7 @@ export function eventStoreContract(
         abort.abort();
         await consumer.ended;
         expect(Math.max(...consumer.batchSizes)).toBeLessThanOrEqual(3);
-      });
+      }, TIMEOUT_MS);
 
       it('hands out one batch per request, including events appended while the consumer was busy', async () => {
         const head = await store.headPosition();
@@ -380,7 +382,7 @@ export function eventStoreContract(
         expect(ids(third.value as RecordedEvent[])).toEqual(ids(late.events));
         abort.abort();
         expect((await iterator.next()).done).toBe(true);
-      });
+      }, TIMEOUT_MS);
 
       it('ends cleanly when its store closes', async () => {
         const own = await factory();
@@ -393,7 +395,7 @@ export function eventStoreContract(
         } finally {
           await own.teardown();
         }
-      });
+      }, TIMEOUT_MS);
     });
 
     if (options.heldTransactions) {
@@ -448,7 +450,7 @@ export function eventStoreContract(
           expect(consumer.received.slice(2).map((e) => e.position)).toEqual(
             committed.map((r) => r.position).sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1)),
           );
-        });
+        }, TIMEOUT_MS);
       });
     }
   });

@@ -9,6 +9,8 @@ import { acquireDataDirLock, DataDirLockedError, LOCK_FILE_NAME } from './data-d
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** Generous: PGlite start-up and the held transaction take seconds on a loaded machine (jest's default is 5 s). */
+const TIMEOUT_MS = 60_000;
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function eventually(check: () => void | Promise<void>, patienceMs = 20_000): Promise<void> {
@@ -68,12 +70,12 @@ describe('embedded PostgreSQL (PGlite)', () => {
 
     beforeEach(() => {
       dir = path.join(tempDir(), 'data', 'nested');
-    });
+    }, TIMEOUT_MS);
 
     afterEach(async () => {
       await embedded?.stop();
       embedded = null;
-    });
+    }, TIMEOUT_MS);
 
     it('creates the directory and keeps the rows across a restart', async () => {
       embedded = await startEmbeddedPostgres({ dataDir: dir });
@@ -91,7 +93,7 @@ describe('embedded PostgreSQL (PGlite)', () => {
       await second.connect();
       expect((await second.query('SELECT note FROM kept')).rows).toEqual([{ note: 'Құжаттар қабылданды' }]);
       await second.end();
-    });
+    }, TIMEOUT_MS);
 
     it('refuses a second opener in the same process, naming the directory and the holder', async () => {
       embedded = await startEmbeddedPostgres({ dataDir: dir });
@@ -99,7 +101,7 @@ describe('embedded PostgreSQL (PGlite)', () => {
       await expect(second).rejects.toThrow(DataDirLockedError);
       await expect(second).rejects.toThrow(`Embedded database directory ${dir} is already in use by process ${process.pid}`);
       expect(() => acquireDataDirLock(dir)).toThrow(/lose rows/);
-    });
+    }, TIMEOUT_MS);
 
     it('refuses to open a directory another process holds, and takes it over once that process is gone', async () => {
       const scratch = tempDir();
@@ -116,13 +118,13 @@ describe('embedded PostgreSQL (PGlite)', () => {
       expect(warnings).toEqual([expect.stringContaining(`taking over the lock of process ${child.pid}`)]);
       const holder = JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE_NAME), 'utf8')) as { pid: number };
       expect(holder.pid).toBe(process.pid);
-    });
+    }, TIMEOUT_MS);
 
     it('does not take over a lock held by another host', async () => {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, LOCK_FILE_NAME), JSON.stringify({ pid: 999999, hostname: 'other-host.example', startedAt: '2025-01-01T00:00:00.000Z' }));
       await expect(startEmbeddedPostgres({ dataDir: dir })).rejects.toThrow(/in use by process 999999 on host other-host.example/);
-    });
+    }, TIMEOUT_MS);
   });
 
   describe('when several clients use one embedded server', () => {
@@ -139,12 +141,12 @@ describe('embedded PostgreSQL (PGlite)', () => {
 
     beforeAll(async () => {
       embedded = await startEmbeddedPostgres({ dataDir: 'memory://' });
-    });
+    }, TIMEOUT_MS);
 
     afterAll(async () => {
       await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
       await embedded.stop();
-    });
+    }, TIMEOUT_MS);
 
     it('answers every concurrent parameterized query with its own statement and values', async () => {
       const pool = new pg.Pool({ connectionString: embedded.connectionString, max: 8 });
@@ -161,7 +163,7 @@ describe('embedded PostgreSQL (PGlite)', () => {
       } finally {
         await pool.end();
       }
-    });
+    }, TIMEOUT_MS);
 
     it("never lets another connection see a transaction's rows before it ends", async () => {
       const writer = await client();
@@ -173,7 +175,7 @@ describe('embedded PostgreSQL (PGlite)', () => {
       const counting = reader.query<{ n: string }>('SELECT count(*) AS n FROM isolation_probe');
       await writer.query('ROLLBACK');
       expect((await counting).rows[0].n).toBe('0');
-    });
+    }, TIMEOUT_MS);
 
     it('rolls back the open transaction of a connection that disappears', async () => {
       const leaving = await client();
@@ -184,7 +186,7 @@ describe('embedded PostgreSQL (PGlite)', () => {
       const counting = staying.query<{ n: string }>('SELECT count(*) AS n FROM abandoned');
       (leaving as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
       expect((await counting).rows[0].n).toBe('0');
-    });
+    }, TIMEOUT_MS);
 
     it('delivers a notification to the connection that listens, not to the one that notified', async () => {
       const listener = await client();
@@ -209,6 +211,6 @@ describe('embedded PostgreSQL (PGlite)', () => {
       await notifier.query(`SELECT pg_notify('probe_channel', 'three')`);
       await eventually(() => expect(heard).toEqual(['one', 'two', 'three']));
       expect(alsoHeard).toEqual([]);
-    });
+    }, TIMEOUT_MS);
   });
 });

@@ -17,6 +17,8 @@ function newEvent(type = 'DocumentsAccepted'): NewEvent {
   };
 }
 
+/** Generous: PGlite start-up and the held transaction take seconds on a loaded machine (jest's default is 5 s). */
+const TIMEOUT_MS = 60_000;
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function eventually(check: () => void | Promise<void>, patienceMs = 20_000): Promise<void> {
@@ -60,7 +62,7 @@ beforeAll(async () => {
   console.log(
     `[event-store] PostgresEventStore int tests run on ${kind === 'postgres' ? `PostgreSQL (${process.env.TEST_DATABASE_URL?.replace(/\/\/[^@]*@/, '//')})` : 'embedded PGlite (no PostgreSQL reachable)'}, and again on embedded PGlite`,
   );
-});
+}, TIMEOUT_MS);
 
 eventStoreContract('PostgreSQL (test database)', contractOn(() => createTestDatabase('contract')), { heldTransactions: true });
 eventStoreContract('PostgreSQL protocol on embedded PGlite', contractOn(createEmbeddedTestDatabase), { heldTransactions: true });
@@ -70,11 +72,11 @@ describe('PostgreSQL event store', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('pg_store');
-  });
+  }, TIMEOUT_MS);
 
   afterAll(async () => {
     await db?.drop();
-  });
+  }, TIMEOUT_MS);
 
   describe('when it starts on a database', () => {
     it('applies its migrations once, however many stores start at once', async () => {
@@ -102,7 +104,7 @@ describe('PostgreSQL event store', () => {
       } finally {
         await Promise.all(stores.map((s) => s.close()));
       }
-    });
+    }, TIMEOUT_MS);
 
     it('keeps the stores of two schemas in one database apart', async () => {
       const a = await PostgresEventStore.create({ connectionString: db.connectionString, schema: 'tenant_a' });
@@ -116,11 +118,11 @@ describe('PostgreSQL event store', () => {
         await a.close();
         await b.close();
       }
-    });
+    }, TIMEOUT_MS);
 
     it('refuses a schema name it would have to quote', async () => {
       await expect(PostgresEventStore.create({ connectionString: db.connectionString, schema: 'Robert"); DROP' })).rejects.toThrow(/Invalid event store schema name/);
-    });
+    }, TIMEOUT_MS);
   });
 
   describe('when notifications are lost', () => {
@@ -146,7 +148,7 @@ describe('PostgreSQL event store', () => {
         await writer.close();
         await reader.close();
       }
-    });
+    }, TIMEOUT_MS);
 
     it('still delivers live events when the subscriber does not listen at all', async () => {
       const schema = 'no_listener';
@@ -167,7 +169,7 @@ describe('PostgreSQL event store', () => {
         await writer.close();
         await reader.close();
       }
-    });
+    }, TIMEOUT_MS);
   });
 
   describe('when an event id is reused by a different append', () => {
@@ -184,7 +186,7 @@ describe('PostgreSQL event store', () => {
       } finally {
         await store.close();
       }
-    });
+    }, TIMEOUT_MS);
   });
 
   describe('when the database is down', () => {
@@ -193,7 +195,7 @@ describe('PostgreSQL event store', () => {
       const starting = PostgresEventStore.create({ connectionString: `postgres://postgres@127.0.0.1:${port}/nowhere` });
       await expect(starting).rejects.toThrow(EventStoreUnavailableError);
       await expect(starting).rejects.toThrow(`127.0.0.1:${port}/nowhere is unavailable: connection refused`);
-    });
+    }, TIMEOUT_MS);
 
     it('fails reads and appends with EventStoreUnavailableError and reports itself unhealthy', async () => {
       const embedded = await startEmbeddedPostgres({ dataDir: 'memory://' });
@@ -211,7 +213,7 @@ describe('PostgreSQL event store', () => {
         await store.close();
         await embedded.stop();
       }
-    });
+    }, TIMEOUT_MS);
 
     it('ends a subscription with EventStoreUnavailableError when the database goes away', async () => {
       const embedded = await startEmbeddedPostgres({ dataDir: 'memory://' });
@@ -226,7 +228,7 @@ describe('PostgreSQL event store', () => {
         await store.close();
         await embedded.stop();
       }
-    });
+    }, TIMEOUT_MS);
   });
 
   describe('when it is closed', () => {
@@ -235,6 +237,6 @@ describe('PostgreSQL event store', () => {
       await store.close();
       await store.close();
       await expect(store.streamVersion('case-x')).rejects.toThrow(/store is closed/);
-    });
+    }, TIMEOUT_MS);
   });
 });
