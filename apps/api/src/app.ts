@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { openStorage, PersonalDataVault, PinoNestLogger, resolveKeyEncryptionKey, type AppConfig, type Logger } from '@sped/platform';
+import { loadProviderDirectory, openStorage, PersonalDataVault, PinoNestLogger, resolveKeyEncryptionKey, type AppConfig, type Logger } from '@sped/platform';
 import { ALL_PROJECTIONS, openReadModels, ProjectionRunner } from '@sped/read-models';
 import { AppModule } from './app.module.js';
 import { ProblemError, ProblemFilter, sendProblem } from './http/problem.js';
@@ -20,6 +20,7 @@ export interface RunningServer {
  * One function for `npm start`, the separate server processes and the e2e tests.
  */
 export async function startServer(config: AppConfig, logger: Logger, options: { listen?: boolean } = {}): Promise<RunningServer> {
+  const providers = loadProviderDirectory(config.providersFile);
   const storage = await openStorage(config, logger);
   let readModels;
   try {
@@ -30,7 +31,7 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
   }
   const projector = config.runProjector ? new ProjectionRunner(storage.eventStore, readModels, ALL_PROJECTIONS, logger.child({ part: 'projector' })) : undefined;
   const vault = new PersonalDataVault(readModels, resolveKeyEncryptionKey(config.personalDataKey, config.dataDir).key);
-  const runtime: Runtime = { config, logger, storage, eventStore: storage.eventStore, readModels, vault, projector, startedAt: new Date() };
+  const runtime: Runtime = { config, logger, storage, eventStore: storage.eventStore, readModels, vault, providers, projector, startedAt: new Date() };
 
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true, routerOptions: { maxParamLength: 200 } });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime), adapter, {

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@sped/event-store';
-import type { AppConfig, Logger, PersonalDataVault, Storage } from '@sped/platform';
+import type { AppConfig, Logger, PersonalDataVault, ProviderDirectory, Storage } from '@sped/platform';
 import type { ProjectionRunner } from '@sped/read-models';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -17,6 +17,8 @@ export interface Runtime {
   readModels: DataSource;
   /** Per-person keys for personal data (outside the event log). */
   vault: PersonalDataVault;
+  /** The providers and their working schedules. */
+  providers: ProviderDirectory;
   /** Present when this process also runs the projector (always in embedded mode). */
   projector?: ProjectionRunner;
   startedAt: Date;

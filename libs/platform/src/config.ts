@@ -46,6 +46,7 @@ const schema = z.object({
   MONITORING_URL: urlWithProtocols(['https:', 'http:'], 'https://monitoring.example.kz/api/stages'),
   BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024),
   CALENDAR_DATA_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
+  PROVIDERS_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
   PERSONAL_DATA_KEY: z.preprocess(
     emptyToUndefined,
     z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)').optional(),
@@ -73,6 +74,8 @@ export interface AppConfig {
   monitoringUrl?: string;
   bodyLimitBytes: number;
   calendarDataDir?: string;
+  /** JSON file of the providers and their working schedules (default: the bundled demo providers). */
+  providersFile?: string;
   /** Key-encryption key for the per-person keys (base64); generated into DATA_DIR when absent. */
   personalDataKey?: string;
 }
@@ -119,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     monitoringUrl: e.MONITORING_URL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES ?? 256 * 1024,
     calendarDataDir: e.CALENDAR_DATA_DIR,
+    providersFile: e.PROVIDERS_FILE ? path.resolve(cwd, e.PROVIDERS_FILE) : undefined,
     personalDataKey: e.PERSONAL_DATA_KEY,
   };
 }

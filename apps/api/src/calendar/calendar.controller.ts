@@ -1,10 +1,11 @@
-import { Controller, Get, Module, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Module, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { dueAt, listDays, MAX_LISTED_DAYS, DEFAULT_SCHEDULE, NORM_UNITS } from '@sped/regulations';
 import { Public } from '../auth/auth.js';
 import { badRequest } from '../http/problem.js';
 import { parseOr400 } from '../http/validation.js';
 import { registerOperation } from '../docs/openapi.js';
+import { RUNTIME, type Runtime } from '../runtime.js';
 
 const isoInstant = z.string().refine((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)), {
   message: 'must be an ISO-8601 instant with an offset, e.g. 2024-03-29T10:15:00+05:00',
@@ -44,6 +45,8 @@ registerOperation({
 
 @Controller('v1/calendar')
 export class CalendarController {
+  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+
   @Public()
   @Get('due')
   due(@Query() query: unknown) {
@@ -52,9 +55,13 @@ export class CalendarController {
     if ((unit === 'working-days' || unit === 'calendar-days') && !Number.isInteger(q.amount)) {
       throw badRequest('A day term needs a whole number of days.', [{ field: 'query.amount', message: 'must be a whole number for day terms' }]);
     }
+    if (q.providerId && !this.runtime.providers.get(q.providerId)) {
+      throw badRequest(`No provider ${q.providerId} is known.`, [{ field: 'query.providerId', message: 'unknown provider' }]);
+    }
+    const schedule = q.providerId ? this.runtime.providers.scheduleOf(q.providerId) : DEFAULT_SCHEDULE;
     try {
-      const r = dueAt(q.from, q.amount, unit, DEFAULT_SCHEDULE);
-      return { dueAt: r.dueAtLocal, lastDay: r.lastDay, provisional: r.provisional, schedule: { providerId: q.providerId ?? null, periods: DEFAULT_SCHEDULE } };
+      const r = dueAt(q.from, q.amount, unit, schedule);
+      return { dueAt: r.dueAtLocal, lastDay: r.lastDay, provisional: r.provisional, schedule: { providerId: q.providerId ?? null, periods: schedule.periods } };
     } catch (error) {
       if (error instanceof RangeError) throw badRequest(error.message, [{ field: 'query.from', message: error.message }]);
       throw error;

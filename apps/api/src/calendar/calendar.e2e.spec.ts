@@ -22,6 +22,15 @@ describe('GET /v1/calendar/due', () => {
     expect(res.body).toMatchObject({ dueAt: '2024-04-03T09:05:00+05:00', lastDay: null });
   });
 
+  it("counts a provider's own working hours when providerId is given", async () => {
+    // rehab-taldykorgan works 08:30-12:30, 13:30-17:30: 15 minutes from 17:20 local end at 08:35 next day.
+    const res = await t.request('GET', '/v1/calendar/due?from=2024-04-02T17:20:00%2B05:00&amount=15&unit=minutes&providerId=rehab-taldykorgan');
+    expect(res.body).toMatchObject({ dueAt: '2024-04-03T08:35:00+05:00' });
+    const unknown = await t.request('GET', '/v1/calendar/due?from=2024-04-02T17:20:00%2B05:00&amount=15&unit=minutes&providerId=nobody');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0].field).toBe('query.providerId');
+  });
+
   it('marks an answer in a year without published data as provisional', async () => {
     const res = await t.request('GET', '/v1/calendar/due?from=2027-12-28T10:00:00%2B05:00&amount=5&unit=working-days');
     expect(res.status).toBe(200);

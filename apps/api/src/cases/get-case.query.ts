@@ -30,9 +30,10 @@ export class CaseQueries {
     assertCaseScope(actor, row);
     const regulation = regulationById(row.regulationId);
     const state = row.state;
+    const schedule = this.runtime.providers.scheduleOf(row.providerId);
     const steps = regulation
       ? caseSteps(state, regulation).map((s) => {
-          const verdict = s.status === 'stopped' || !s.startedAt ? null : judgeNorm(s.norm, s.startedAt, s.completedAt, now);
+          const verdict = s.status === 'stopped' || !s.startedAt ? null : judgeNorm(s.norm, s.startedAt, s.completedAt, now, schedule);
           return { ...s, verdict: verdict && { ...verdict, dueAt: verdict.dueAtLocal, earliestAt: verdict.earliestAtLocal, dueAtLocal: undefined, earliestAtLocal: undefined } };
         })
       : [];

@@ -370,7 +370,9 @@ export class PostgresEventStore implements EventStore {
       this.listener = null;
       await listener?.end().catch(() => undefined);
       if (this.ownsPool) await this.pool.end().catch(() => undefined);
-      this.pool.off('error', this.onPoolError);
+      // The error listener stays: a client still closing can be terminated by the server (database dropped,
+      // restarted) after end() resolved, and an 'error' with no listener would crash the process.
+      else this.pool.off('error', this.onPoolError);
     })();
     return this.closing;
   }
