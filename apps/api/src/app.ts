@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadProviderDirectory, openStorage, PersonalDataVault, PinoNestLogger, resolveKeyEncryptionKey, type AppConfig, type Logger } from '@sped/platform';
-import { ALL_PROJECTIONS, openReadModels, ProjectionRunner } from '@sped/read-models';
+import { ALL_PROJECTIONS, openReadModels, ProjectionRunner, setScheduleResolver } from '@sped/read-models';
 import { AppModule } from './app.module.js';
 import { ProblemError, ProblemFilter, sendProblem } from './http/problem.js';
 import type { Runtime } from './runtime.js';
@@ -21,6 +21,7 @@ export interface RunningServer {
  */
 export async function startServer(config: AppConfig, logger: Logger, options: { listen?: boolean } = {}): Promise<RunningServer> {
   const providers = loadProviderDirectory(config.providersFile);
+  setScheduleResolver((providerId) => providers.scheduleOf(providerId));
   const storage = await openStorage(config, logger);
   let readModels;
   try {

@@ -1,5 +1,5 @@
-import { ConfigError, createLogger, loadConfig, openStorage } from '@sped/platform';
-import { ALL_PROJECTIONS, openReadModels, ProjectionRunner } from '@sped/read-models';
+import { ConfigError, createLogger, loadConfig, loadProviderDirectory, openStorage } from '@sped/platform';
+import { ALL_PROJECTIONS, openReadModels, ProjectionRunner, setScheduleResolver } from '@sped/read-models';
 
 /** The projector as its own process (server and scale-out modes): `node apps/projector/dist/main.js`. */
 async function main() {
@@ -18,6 +18,8 @@ async function main() {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel, 'projector');
+  const providers = loadProviderDirectory(config.providersFile);
+  setScheduleResolver((providerId) => providers.scheduleOf(providerId));
   const storage = await openStorage(config, logger);
   const readModels = await openReadModels({ url: storage.readModelUrl, poolSize: storage.readModelPoolSize });
   const runner = new ProjectionRunner(storage.eventStore, readModels, ALL_PROJECTIONS, logger);

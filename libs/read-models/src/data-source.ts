@@ -5,9 +5,11 @@ import { Initial1763800000000 } from './migrations/1763800000000-initial.js';
 import { PersonKeys1763800000001 } from './migrations/1763800000001-person-keys.js';
 import { ComplaintRegister1763800000002 } from './migrations/1763800000002-complaint-register.js';
 import { ComplaintRow } from './complaint-register/complaint.entity.js';
+import { CaseTimeline1763800000003 } from './migrations/1763800000003-case-timeline.js';
+import { CaseStep, CaseTimelineState } from './case-timeline/case-step.entity.js';
 
-export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, CaseSummary, ComplaintRow];
-export const READ_MODEL_MIGRATIONS = [Initial1763800000000, PersonKeys1763800000001, ComplaintRegister1763800000002];
+export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, CaseSummary, ComplaintRow, CaseTimelineState, CaseStep];
+export const READ_MODEL_MIGRATIONS = [Initial1763800000000, PersonKeys1763800000001, ComplaintRegister1763800000002, CaseTimeline1763800000003];
 
 /** Serialises concurrent migration runs (api and projector starting together). */
 const MIGRATION_LOCK = 7_340_201;

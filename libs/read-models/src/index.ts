@@ -6,10 +6,13 @@ export * from './case-summary/case-summary.entity.js';
 export * from './case-summary/case-summary.projection.js';
 export * from './complaint-register/complaint.entity.js';
 export * from './complaint-register/complaint.projection.js';
+export * from './case-timeline/case-step.entity.js';
+export * from './case-timeline/case-timeline.projection.js';
 
 import { caseSummaryProjection } from './case-summary/case-summary.projection.js';
 import { complaintRegisterProjection } from './complaint-register/complaint.projection.js';
+import { caseTimelineProjection } from './case-timeline/case-timeline.projection.js';
 import type { Projection } from './projection.js';
 
 /** Every projection the projector runs. */
-export const ALL_PROJECTIONS: Projection[] = [caseSummaryProjection, complaintRegisterProjection];
+export const ALL_PROJECTIONS: Projection[] = [caseSummaryProjection, complaintRegisterProjection, caseTimelineProjection];

@@ -14,7 +14,7 @@ import {
 import { RegulationGapError, regulationById, regulationFor, type ServiceCode } from '@sped/regulations';
 import { ProblemError } from '../http/problem.js';
 import type { Actor } from '../auth/auth.js';
-import { executeCommand, type CommandResult, type Idempotency } from '../shared/command-pipeline.js';
+import { executeCommand, type CommandResult, type Idempotency } from '@sped/event-store';
 import { newUuid } from '../shared/ids.js';
 import { sealPerson } from '../shared/personal-data.js';
 import { RUNTIME, type Runtime } from '../runtime.js';

@@ -7,7 +7,7 @@ import { registerOperation } from '../docs/openapi.js';
 import { notFound } from '../http/problem.js';
 import { parseOr400 } from '../http/validation.js';
 import { uuid } from '../http/schemas.js';
-import type { CommandResult } from '../shared/command-pipeline.js';
+import type { CommandResult } from '@sped/event-store';
 import { commandHeaders } from '../shared/command-headers.js';
 import { deterministicUuid, newUuid } from '../shared/ids.js';
 import { caseActionBody, submitApplicationBody } from './case-actions.schemas.js';

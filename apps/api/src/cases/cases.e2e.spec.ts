@@ -43,12 +43,17 @@ describe('Complete cases through HTTP', () => {
     for (const step of got.body.steps) expect(step.norm.source).toBeDefined();
   });
 
-  it('judges each step against its norm: a 15-minute step done in 12 minutes is on time, the 2-working-day step done in time too', async () => {
+  it('judges each PMPC step against its norm in working time or days, naming the excess', async () => {
     const { id, position } = await runFlow(t, tok, FLOWS[0], provider, 11);
     await t.projected(position);
     const got = await t.request('GET', `/v1/cases/${id}`, { token: tok.head });
-    const step1 = got.body.steps.find((s: { stepId: string }) => s.stepId === 'pmpc-1');
-    expect(step1.verdict).toMatchObject({ status: 'on-time' });
+    const steps = Object.fromEntries(got.body.steps.map((s: { stepId: string }) => [s.stepId, s]));
+    expect(steps['pmpc-1']).toMatchObject({ verdict: 'on-time', workingMinutes: 12 }); // 15 minutes allowed
+    expect(steps['pmpc-2']).toMatchObject({ verdict: 'on-time', workingMinutes: 53 }); // 1 hour
+    expect(steps['pmpc-3']).toMatchObject({ verdict: 'on-time', dueAt: '2019-07-03T00:00:00+06:00' }); // 29 calendar days from 3 June
+    expect(steps['pmpc-4']).toMatchObject({ verdict: 'on-time', workingMinutes: 210 }); // 4 hours: Fri 16:00-18:00 + Mon 09:00-10:30
+    expect(steps['pmpc-5']).toMatchObject({ verdict: 'late', excess: { amount: 15, unit: 'minutes' }, workingMinutes: 30 }); // 15 minutes
+    expect(steps['pmpc-1'].norm.source.document).toBeTruthy();
   });
 });
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { caseSteps, type ExistingCase } from '@sped/domain';
-import { CaseSummary } from '@sped/read-models';
-import { judgeNorm, regulationById } from '@sped/regulations';
+import type { ExistingCase } from '@sped/domain';
+import { CaseStep, CaseSummary } from '@sped/read-models';
+import { regulationById } from '@sped/regulations';
+import { stepView } from './step-view.js';
 import type { Actor } from '../auth/auth.js';
 import { forbidden } from '../http/problem.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
@@ -31,12 +32,8 @@ export class CaseQueries {
     const regulation = regulationById(row.regulationId);
     const state = row.state;
     const schedule = this.runtime.providers.scheduleOf(row.providerId);
-    const steps = regulation
-      ? caseSteps(state, regulation).map((s) => {
-          const verdict = s.status === 'stopped' || !s.startedAt ? null : judgeNorm(s.norm, s.startedAt, s.completedAt, now, schedule);
-          return { ...s, verdict: verdict && { ...verdict, dueAt: verdict.dueAtLocal, earliestAt: verdict.earliestAtLocal, dueAtLocal: undefined, earliestAtLocal: undefined } };
-        })
-      : [];
+    const rows = await this.runtime.readModels.getRepository(CaseStep).find({ where: { caseId: id }, order: { stepOrder: 'ASC' } });
+    const steps = rows.map((r) => stepView(r, now, schedule));
     return {
       id: row.caseId,
       service: row.serviceCode,

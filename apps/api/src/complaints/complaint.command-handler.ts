@@ -14,7 +14,7 @@ import {
 import { ComplaintTermsGapError, complaintTermsFor, listComplaintTerms } from '@sped/regulations';
 import type { Actor } from '../auth/auth.js';
 import { ProblemError } from '../http/problem.js';
-import { executeCommand, type CommandResult, type Idempotency } from '../shared/command-pipeline.js';
+import { executeCommand, type CommandResult, type Idempotency } from '@sped/event-store';
 import { newUuid } from '../shared/ids.js';
 import { sealPerson, sealText } from '../shared/personal-data.js';
 import { RUNTIME, type Runtime } from '../runtime.js';

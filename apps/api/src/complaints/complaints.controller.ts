@@ -11,7 +11,7 @@ import { registerOperation } from '../docs/openapi.js';
 import { badRequest, forbidden, notFound } from '../http/problem.js';
 import { code, uuid } from '../http/schemas.js';
 import { parseOr400 } from '../http/validation.js';
-import type { CommandResult } from '../shared/command-pipeline.js';
+import type { CommandResult } from '@sped/event-store';
 import { commandHeaders } from '../shared/command-headers.js';
 import { deterministicUuid, newUuid } from '../shared/ids.js';
 import { RUNTIME, type Runtime } from '../runtime.js';

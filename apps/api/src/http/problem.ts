@@ -58,6 +58,13 @@ export function toProblem(error: unknown): ProblemError {
   if (e?.name === 'DomainError' && typeof e.code === 'string') {
     return new ProblemError(DOMAIN_STATUS[e.code] ?? 422, e.code, titleFromCode(e.code), e.message, e.field ? [{ field: e.field, message: e.message ?? e.code }] : undefined);
   }
+  if (e?.name === 'IdempotencyKeyReusedError') {
+    return new ProblemError(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency key reused', e.message, [{ field: 'Idempotency-Key', message: 'already used with a different body' }]);
+  }
+  if (e?.name === 'PreconditionFailedError') {
+    const actual = (e as { actual?: number | null }).actual;
+    return new ProblemError(412, 'PRECONDITION_FAILED', 'The record has changed', e.message, [{ field: 'If-Match', message: actual == null ? 'stale' : `current version is ${actual}` }], actual == null ? {} : { currentVersion: actual });
+  }
   if (e?.name === 'WrongExpectedVersionError') {
     return new ProblemError(409, 'CONCURRENCY_CONFLICT', 'The record was changed by someone else', `${e.message}. Reload and try again.`, undefined, {
       expectedVersion: e.expected,

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { badRequest } from '../http/problem.js';
 import type { Actor } from '../auth/auth.js';
 import { canonicalJson, sha256 } from './ids.js';
-import type { Idempotency } from './command-pipeline.js';
+import type { Idempotency } from '@sped/event-store';
 
 /** Reads `Idempotency-Key` and `If-Match` (a stream version, bare or as an ETag "3" / W/"3"). */
 export function commandHeaders(request: FastifyRequest, actor: Actor, body: unknown): { idempotency?: Idempotency; ifMatch?: number } {

@@ -1,13 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 
-/** A name-based UUID (version 5 layout over SHA-1): the same parts always give the same id. */
-export function deterministicUuid(...parts: string[]): string {
-  const hash = createHash('sha1').update('sped:').update(parts.join('\u0000')).digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const h = hash.subarray(0, 16).toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
+export { deterministicUuid } from '@sped/event-store';
 
 export const newUuid = () => randomUUID();
 

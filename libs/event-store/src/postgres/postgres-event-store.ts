@@ -41,7 +41,7 @@ export interface PostgresEventStoreOptions {
   pollIntervalMs?: number;
   /** LISTEN for appends to wake subscriptions at once (default true); polling covers lost notifications. */
   listen?: boolean;
-  /** NOTIFY subscribers in the append transaction (default true). */
+  /** NOTIFY other processes' subscriptions after each append (default true). */
   notify?: boolean;
 }
 
@@ -66,6 +66,7 @@ interface EventRow {
 interface AppendRow {
   o_outcome: 'appended' | 'duplicate' | 'conflict';
   o_actual_version: number | null;
+  /** Per event when 'duplicate'; null when 'appended' (one row for the append). */
   o_id: string;
   o_stream_version: number;
   o_position: string;
@@ -118,10 +119,10 @@ function checkAppend(streamId: string, events: NewEvent[], expected: ExpectedVer
  * Schema, gap-safety and the append function: schema.ts.
  *
  * An append is one statement, `SELECT * FROM append_events(...)`, in its own implicit transaction:
- * one round trip. Inside: the idempotency check by event id, the expected-version check, the
- * position reservation, one INSERT ... SELECT over the events, and the NOTIFY. The unique
- * (stream_id, stream_version) constraint turns a race between two appenders into a retry that then
- * reports the conflict (or, for 'any', appends after the winner).
+ * one round trip. Inside: the expected-version check, the position reservation and one
+ * INSERT ... SELECT over the events. The unique constraints turn a race between two appenders, or a
+ * retried append, into one more call that then reports the conflict (or, for 'any', appends after
+ * the winner), or returns what the first append stored. Subscribers are notified after the commit.
  */
 export class PostgresEventStore implements EventStore {
   private adapterName = 'postgres';
@@ -134,6 +135,8 @@ export class PostgresEventStore implements EventStore {
   private listenerStarting = false;
   private listenerRetryTimer: NodeJS.Timeout | null = null;
   private listenerRetryMs = 250;
+  private notifying: Promise<void> | null = null;
+  private notifyAgain = false;
   private wakeSeq = 0;
   private readonly waiters = new Set<() => void>();
   private readonly onPoolError = (error: Error) =>
@@ -197,6 +200,10 @@ export class PostgresEventStore implements EventStore {
     return store;
   }
 
+  private get notifyInTransaction(): boolean {
+    return this.notifyEnabled && this.adapterName === 'pglite';
+  }
+
   get adapter(): string {
     return this.adapterName;
   }
@@ -247,16 +254,22 @@ export class PostgresEventStore implements EventStore {
     const payload = JSON.stringify(
       events.map((e) => ({ id: e.id, type: e.type, data: e.data ?? null, metadata: e.metadata ?? {} })),
     );
+    let findDuplicates = false;
     for (let attempt = 1; ; attempt++) {
       let rows: AppendRow[];
       try {
-        rows = await this.query<AppendRow>(this.sql.append, [streamId, expected === 'any' ? null : expected, payload, this.notifyEnabled]);
+        rows = await this.query<AppendRow>(this.sql.append, [streamId, expected === 'any' ? null : expected, payload, findDuplicates, this.notifyInTransaction]);
       } catch (error) {
-        if (isUniqueViolation(error) && attempt < MAX_APPEND_ATTEMPTS) continue;
+        // A racing appender took the version, or an event id is already stored: ask again, and look
+        // for a stored copy of this very append this time.
+        if (isUniqueViolation(error) && attempt < MAX_APPEND_ATTEMPTS) {
+          findDuplicates = true;
+          continue;
+        }
         throw error;
       }
       const result = this.appendResult(streamId, expected, payload, rows);
-      this.wake();
+      if (rows[0].o_outcome === 'appended') this.announceAppend();
       return result;
     }
   }
@@ -278,14 +291,17 @@ export class PostgresEventStore implements EventStore {
         recordedAt: r.o_recorded_at,
       }));
     } else {
-      // The caller's events as the store will give them back: JSON, whatever objects came in.
+      // One row for the whole append: versions and positions run on from the first ones. The
+      // events are given back as the store will read them: JSON, whatever objects came in.
       const stored = JSON.parse(payload) as Array<Pick<NewEvent, 'id' | 'type' | 'data' | 'metadata'>>;
-      const byId = new Map(rows.map((r) => [r.o_id, r]));
-      recorded = stored.map((e) => {
-        const row = byId.get(e.id.toLowerCase());
-        if (!row) throw new Error(`Stream ${streamId}: the append did not return event ${e.id}`);
-        return { ...e, streamId, streamVersion: row.o_stream_version, position: row.o_position, recordedAt: row.o_recorded_at };
-      });
+      const firstPosition = BigInt(first.o_position);
+      recorded = stored.map((e, i) => ({
+        ...e,
+        streamId,
+        streamVersion: first.o_stream_version + i,
+        position: (firstPosition + BigInt(i)).toString(),
+        recordedAt: first.o_recorded_at,
+      }));
     }
     const last = recorded[recorded.length - 1];
     return { streamVersion: last.streamVersion, position: last.position, events: recorded };
@@ -366,6 +382,7 @@ export class PostgresEventStore implements EventStore {
       this.closed = true;
       this.wake();
       if (this.listenerRetryTimer) clearTimeout(this.listenerRetryTimer);
+      await this.notifying;
       const listener = this.listener;
       this.listener = null;
       await listener?.end().catch(() => undefined);
@@ -395,6 +412,34 @@ export class PostgresEventStore implements EventStore {
     } catch (error) {
       throw toStoreError(error, this.target);
     }
+  }
+
+  /**
+   * Wakes this process's subscriptions at once and, after the commit, NOTIFYs the others. On
+   * PostgreSQL, NOTIFY inside the append transaction would hold a database-wide lock through the
+   * commit's WAL flush and serialize all appends; here at most one NOTIFY is in flight and the rest
+   * coalesce into the next. PGlite runs one statement at a time anyway, so there the append NOTIFYs
+   * in its own transaction and saves the extra statement.
+   */
+  private announceAppend(): void {
+    this.wake();
+    if (!this.notifyEnabled || this.notifyInTransaction || this.closed) return;
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = (async () => {
+      try {
+        do {
+          this.notifyAgain = false;
+          await this.query(this.sql.notify, [this.channel], HEALTH_TIMEOUT_MS);
+        } while (this.notifyAgain && !this.closed);
+      } catch (error) {
+        if (!this.closed) this.logger?.warn({ err: error }, 'event store: could not notify subscribers of an append; they will find it by polling');
+      } finally {
+        this.notifying = null;
+      }
+    })();
   }
 
   private wake(): void {

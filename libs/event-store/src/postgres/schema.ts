@@ -91,6 +91,7 @@ export const MIGRATIONS: Migration[] = [
           p_stream_id text,
           p_expected_version integer,
           p_events jsonb,
+          p_find_duplicates boolean,
           p_notify boolean
         ) RETURNS TABLE (
           o_outcome text, o_actual_version integer, o_id uuid, o_stream_version integer,
@@ -100,32 +101,34 @@ export const MIGRATIONS: Migration[] = [
         #variable_conflict use_column
         DECLARE
           v_ids uuid[];
-          v_count integer;
+          v_count integer := jsonb_array_length(p_events);
           v_stored integer;
           v_stored_here integer;
           v_current integer;
           v_first bigint;
           v_xid xid8;
         BEGIN
-          SELECT array_agg((x.value ->> 'id')::uuid ORDER BY x.ordinality)
-            INTO v_ids FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x;
-          v_count := coalesce(cardinality(v_ids), 0);
+          SELECT coalesce(max(e.stream_version), 0) INTO v_current FROM ${s}.events e WHERE e.stream_id = p_stream_id;
 
-          -- A retried append (same event ids) returns what the first one stored, whatever the version now.
-          SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream_id)
-            INTO v_stored, v_stored_here FROM ${s}.events e WHERE e.id = ANY (v_ids);
-          IF v_stored > 0 THEN
-            IF v_stored <> v_count OR v_stored_here <> v_count THEN
-              RAISE EXCEPTION 'Stream %: % of the % events are already stored (% of them in this stream); an append is stored whole or not at all, so these are not a retry of one append',
-                p_stream_id, v_stored, v_count, v_stored_here USING ERRCODE = 'P0001';
+          -- A retried append (same event ids) returns what the first one stored, whatever the version
+          -- now. Looked for only when the append cannot go ahead (a version mismatch, or the caller
+          -- saw an id clash), so the common path pays nothing for it.
+          IF p_find_duplicates OR (p_expected_version IS NOT NULL AND p_expected_version <> v_current) THEN
+            SELECT array_agg((x.value ->> 'id')::uuid) INTO v_ids FROM jsonb_array_elements(p_events) AS x;
+            SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream_id)
+              INTO v_stored, v_stored_here FROM ${s}.events e WHERE e.id = ANY (v_ids);
+            IF v_stored > 0 THEN
+              IF v_stored <> v_count OR v_stored_here <> v_count THEN
+                RAISE EXCEPTION 'Stream %: % of the % events are already stored (% of them in this stream); an append is stored whole or not at all, so this is not a retry of one append',
+                  p_stream_id, v_stored, v_count, v_stored_here USING ERRCODE = 'P0001';
+              END IF;
+              RETURN QUERY
+                SELECT 'duplicate', NULL::integer, e.id, e.stream_version, e.position::text, ${RECORDED_AT}, e.type, e.data, e.metadata
+                FROM ${s}.events e WHERE e.id = ANY (v_ids) ORDER BY e.stream_version;
+              RETURN;
             END IF;
-            RETURN QUERY
-              SELECT 'duplicate', NULL::integer, e.id, e.stream_version, e.position::text, ${RECORDED_AT}, e.type, e.data, e.metadata
-              FROM ${s}.events e WHERE e.id = ANY (v_ids) ORDER BY e.stream_version;
-            RETURN;
           END IF;
 
-          SELECT coalesce(max(e.stream_version), 0) INTO v_current FROM ${s}.events e WHERE e.stream_id = p_stream_id;
           IF p_expected_version IS NOT NULL AND p_expected_version <> v_current THEN
             RETURN QUERY SELECT 'conflict', v_current, NULL::uuid, NULL::integer, NULL::text, NULL::text, NULL::text, NULL::jsonb, NULL::jsonb;
             RETURN;
@@ -140,17 +143,21 @@ export const MIGRATIONS: Migration[] = [
           END IF;
           PERFORM pg_advisory_unlock(${ns}, ${key});
 
-          -- A concurrent append to the same stream makes this fail on (stream_id, stream_version):
-          -- the caller retries, and then sees the new version.
-          RETURN QUERY
-            INSERT INTO ${s}.events AS e (position, transaction_id, stream_id, stream_version, id, type, data, metadata)
-            OVERRIDING SYSTEM VALUE
-            SELECT v_first + x.ordinality - 1, v_xid, p_stream_id, v_current + x.ordinality::integer,
-                   (x.value ->> 'id')::uuid, x.value ->> 'type', x.value -> 'data', x.value -> 'metadata'
-            FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x
-            ORDER BY x.ordinality
-            RETURNING 'appended', NULL::integer, e.id, e.stream_version, e.position::text, ${RECORDED_AT}, NULL::text, NULL::jsonb, NULL::jsonb;
+          -- A concurrent append to the same stream, or a stored event id, makes this fail on a unique
+          -- constraint: the caller retries (with p_find_duplicates) and then sees why.
+          INSERT INTO ${s}.events (position, transaction_id, stream_id, stream_version, id, type, data, metadata, recorded_at)
+          OVERRIDING SYSTEM VALUE
+          SELECT v_first + x.ordinality - 1, v_xid, p_stream_id, v_current + x.ordinality::integer,
+                 (x.value ->> 'id')::uuid, x.value ->> 'type', x.value -> 'data', x.value -> 'metadata', now()
+          FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x;
 
+          -- Versions and positions are consecutive and the recording time is the transaction's, so one
+          -- row describes the whole append: the first version and position, and the time.
+          RETURN QUERY SELECT 'appended', NULL::integer, NULL::uuid, v_current + 1, v_first::text,
+            to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), NULL::text, NULL::jsonb, NULL::jsonb;
+
+          -- The store itself notifies after the commit (see PostgresEventStore); NOTIFY inside the
+          -- transaction takes a database-wide lock through the commit's WAL flush.
           IF p_notify THEN
             PERFORM pg_notify('${channelName(schema)}', (v_first + v_count - 1)::text);
           END IF;
@@ -170,7 +177,9 @@ const GAP_SAFE = `e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
 export function statements(schema: string) {
   const s = quoteIdent(schema);
   return {
-    append: `SELECT * FROM ${s}.append_events($1::text, $2::integer, $3::jsonb, $4::boolean)`,
+    append: `SELECT * FROM ${s}.append_events($1::text, $2::integer, $3::jsonb, $4::boolean, $5::boolean)`,
+    // A wake-up signal only: not worth waiting for the WAL flush of its commit.
+    notify: `SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, '')`,
     streamVersion: `SELECT coalesce(max(e.stream_version), 0)::integer AS version FROM ${s}.events e WHERE e.stream_id = $1`,
     streamHead: `SELECT e.stream_version, e.position::text AS position FROM ${s}.events e WHERE e.stream_id = $1 ORDER BY e.stream_version DESC LIMIT 1`,
     readStream: `

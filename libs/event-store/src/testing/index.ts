@@ -104,7 +104,7 @@ export async function holdPostgresAppend(
   try {
     await client.query('BEGIN');
     const payload = JSON.stringify([{ id: event.id, type: event.type, data: event.data ?? null, metadata: event.metadata }]);
-    const { rows } = await client.query<{ o_outcome: string; o_position: string }>(statements(schema).append, [streamId, null, payload, true]);
+    const { rows } = await client.query<{ o_outcome: string; o_position: string }>(statements(schema).append, [streamId, null, payload, false, true]);
     if (rows[0]?.o_outcome !== 'appended') throw new Error(`held append to ${streamId} did not append (${rows[0]?.o_outcome})`);
   } catch (error) {
     await client.end().catch(() => undefined);

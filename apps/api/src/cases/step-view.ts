@@ -1,0 +1,34 @@
+import type { CaseStep } from '@sped/read-models';
+import { judgeNorm, toLocalIso, type WorkingSchedule } from '@sped/regulations';
+
+const local = (d: Date | null) => (d ? toLocalIso(d) : null);
+
+/**
+ * A timeline row as users read it: finished steps keep the verdict they got; an open step is judged
+ * against `now` (open, at risk, overdue) with what is left of its allowance.
+ */
+export function stepView(row: CaseStep, now: Date, schedule: WorkingSchedule) {
+  const live = row.status === 'open' && row.startedAt ? judgeNorm(row.norm, row.startedAt, null, now, schedule) : null;
+  const verdict = row.status === 'completed' ? row.verdict : live ? live.status : null;
+  return {
+    stepId: row.stepId,
+    order: row.stepOrder,
+    roles: row.roles,
+    norm: row.norm,
+    status: row.status,
+    startedAt: local(row.startedAt),
+    dueAt: local(row.dueAt),
+    earliestAt: local(row.earliestAt),
+    completedAt: local(row.completedAt),
+    verdict,
+    excess: row.excessAmount !== null ? { amount: row.excessAmount, unit: row.excessUnit } : live?.excess ?? null,
+    remaining: live?.remaining ?? null,
+    workingMinutes: row.workingMinutes,
+    durationDays: row.durationDays,
+    performedBy: row.performedByRole ? { role: row.performedByRole, userId: row.performedByUser } : null,
+    recordedLate: row.recordedLate,
+    maxRecordingDelayMinutes: Math.round(Number(row.maxRecordingDelayMs) / 60000),
+    deadlineRecorded: row.deadlineRecorded,
+    provisional: row.provisional || (live?.provisional ?? false),
+  };
+}
