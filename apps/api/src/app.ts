@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadProviderDirectory, openStorage, PersonalDataVault, PinoNestLogger, resolveKeyEncryptionKey, type AppConfig, type Logger } from '@sped/platform';
-import { ALL_PROJECTIONS, openReadModels, ProjectionRunner, setScheduleResolver } from '@sped/read-models';
+import { ALL_PROJECTIONS, DeadlineSweeper, openReadModels, ProjectionRunner, setScheduleResolver } from '@sped/read-models';
+import { MonitoringDeliveryWorker, type MonitoringDeliveryOptions } from '@sped/read-models';
 import { AppModule } from './app.module.js';
 import { ProblemError, ProblemFilter, sendProblem } from './http/problem.js';
 import type { Runtime } from './runtime.js';
@@ -12,6 +13,8 @@ export interface RunningServer {
   runtime: Runtime;
   /** Base URL the server listens on, e.g. http://127.0.0.1:3000 */
   url: string;
+  /** Sends the monitoring feed to MONITORING_URL; present when that is set and this process runs the projector. */
+  monitoringDelivery?: MonitoringDeliveryWorker;
   close(): Promise<void>;
 }
 
@@ -19,7 +22,7 @@ export interface RunningServer {
  * Opens storage and read models, starts the projector when this process runs it, and serves the API.
  * One function for `npm start`, the separate server processes and the e2e tests.
  */
-export async function startServer(config: AppConfig, logger: Logger, options: { listen?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(config: AppConfig, logger: Logger, options: { listen?: boolean; monitoringDelivery?: Omit<MonitoringDeliveryOptions, 'url'> } = {}): Promise<RunningServer> {
   const providers = loadProviderDirectory(config.providersFile);
   setScheduleResolver((providerId) => providers.scheduleOf(providerId));
   const storage = await openStorage(config, logger);
@@ -51,6 +54,12 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
   });
   await app.init();
   projector?.start();
+  // Terms expire with time: the process that projects also records DeadlinePassed.
+  const sweeper = projector ? new DeadlineSweeper(storage.eventStore, readModels, logger.child({ part: 'sweeper' }), { intervalMs: config.deadlineSweepMs, clockSkewMs: config.clockSkewMs }) : undefined;
+  sweeper?.start();
+  const monitoringDelivery =
+    projector && config.monitoringUrl ? new MonitoringDeliveryWorker(readModels, logger.child({ part: 'monitoring-delivery' }), { ...options.monitoringDelivery, url: config.monitoringUrl }) : undefined;
+  monitoringDelivery?.start();
 
   let url = '';
   if (options.listen !== false) {
@@ -65,10 +74,12 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
   const close = () =>
     (closing ??= (async () => {
       await app.close();
+      await sweeper?.stop();
+      await monitoringDelivery?.stop();
       await projector?.stop();
       await readModels.destroy();
       await storage.close();
       logger.info('stopped');
     })());
-  return { app, runtime, url, close };
+  return { app, runtime, url, monitoringDelivery, close };
 }

@@ -1,5 +1,5 @@
 import { ConfigError, createLogger, loadConfig, loadProviderDirectory, openStorage } from '@sped/platform';
-import { ALL_PROJECTIONS, openReadModels, ProjectionRunner, setScheduleResolver } from '@sped/read-models';
+import { ALL_PROJECTIONS, DeadlineSweeper, openReadModels, ProjectionRunner, setScheduleResolver } from '@sped/read-models';
 
 /** The projector as its own process (server and scale-out modes): `node apps/projector/dist/main.js`. */
 async function main() {
@@ -24,9 +24,12 @@ async function main() {
   const readModels = await openReadModels({ url: storage.readModelUrl, poolSize: storage.readModelPoolSize });
   const runner = new ProjectionRunner(storage.eventStore, readModels, ALL_PROJECTIONS, logger);
   runner.start();
+  const sweeper = new DeadlineSweeper(storage.eventStore, readModels, logger.child({ part: 'sweeper' }), { intervalMs: config.deadlineSweepMs, clockSkewMs: config.clockSkewMs });
+  sweeper.start();
   logger.info({ projections: ALL_PROJECTIONS.map((p) => p.name), storage: storage.describe }, 'projector started');
   const stop = async (signal: string) => {
     logger.info({ signal }, 'projector shutting down');
+    await sweeper.stop();
     await runner.stop();
     await readModels.destroy();
     await storage.close();

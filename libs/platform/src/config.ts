@@ -47,6 +47,7 @@ const schema = z.object({
   BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024),
   CALENDAR_DATA_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
   PROVIDERS_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
+  DEADLINE_SWEEP_SECONDS: int(1, 86400),
   PERSONAL_DATA_KEY: z.preprocess(
     emptyToUndefined,
     z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)').optional(),
@@ -76,6 +77,8 @@ export interface AppConfig {
   calendarDataDir?: string;
   /** JSON file of the providers and their working schedules (default: the bundled demo providers). */
   providersFile?: string;
+  /** How often the deadline sweeper looks for terms that expired while open. */
+  deadlineSweepMs: number;
   /** Key-encryption key for the per-person keys (base64); generated into DATA_DIR when absent. */
   personalDataKey?: string;
 }
@@ -122,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     monitoringUrl: e.MONITORING_URL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES ?? 256 * 1024,
     calendarDataDir: e.CALENDAR_DATA_DIR,
+    deadlineSweepMs: (e.DEADLINE_SWEEP_SECONDS ?? 60) * 1000,
     providersFile: e.PROVIDERS_FILE ? path.resolve(cwd, e.PROVIDERS_FILE) : undefined,
     personalDataKey: e.PERSONAL_DATA_KEY,
   };

@@ -7,9 +7,11 @@ import { ComplaintRegister1763800000002 } from './migrations/1763800000002-compl
 import { ComplaintRow } from './complaint-register/complaint.entity.js';
 import { CaseTimeline1763800000003 } from './migrations/1763800000003-case-timeline.js';
 import { CaseStep, CaseTimelineState } from './case-timeline/case-step.entity.js';
+import { MonitoringFeed1763800000010 } from './migrations/1763800000010-monitoring-feed.js';
+import { MonitoringCaseMemory, MonitoringDelivery, MonitoringStageRecord } from './monitoring-feed/monitoring-feed.entity.js';
 
-export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, CaseSummary, ComplaintRow, CaseTimelineState, CaseStep];
-export const READ_MODEL_MIGRATIONS = [Initial1763800000000, PersonKeys1763800000001, ComplaintRegister1763800000002, CaseTimeline1763800000003];
+export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, CaseSummary, ComplaintRow, CaseTimelineState, CaseStep, MonitoringStageRecord, MonitoringCaseMemory, MonitoringDelivery];
+export const READ_MODEL_MIGRATIONS = [Initial1763800000000, PersonKeys1763800000001, ComplaintRegister1763800000002, CaseTimeline1763800000003, MonitoringFeed1763800000010];
 
 /** Serialises concurrent migration runs (api and projector starting together). */
 const MIGRATION_LOCK = 7_340_201;

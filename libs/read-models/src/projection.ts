@@ -5,6 +5,12 @@ import type { RecordedEvent } from '@sped/event-store';
 /** A read model's writer: applies a batch inside the transaction that also moves its checkpoint. */
 export interface Projection {
   readonly name: string;
+  /**
+   * Every read-model table this projection writes (and reads), unqualified, e.g. `['case_summary']`.
+   * Required: a rebuild builds exactly these tables anew from position 0 and swaps them in; the projection
+   * must touch no other table (during a rebuild any other table is out of reach and fails the rebuild).
+   */
+  readonly tables: readonly [string, ...string[]];
   apply(manager: EntityManager, events: RecordedEvent[]): Promise<void>;
 }
 
@@ -15,6 +21,8 @@ export interface PositionedRow extends ObjectLiteral {
 
 export interface KeyedProjectionSpec<Row extends PositionedRow> {
   name: string;
+  /** The entity's table (see `Projection.tables`). */
+  tables: readonly [string, ...string[]];
   entity: EntityTarget<Row>;
   /** The primary-key property of the row. */
   key: keyof Row & string;
@@ -43,6 +51,7 @@ export function applyOnce<Row extends PositionedRow>(
 export function keyedProjection<Row extends PositionedRow>(spec: KeyedProjectionSpec<Row>): Projection & { spec: KeyedProjectionSpec<Row> } {
   return {
     name: spec.name,
+    tables: spec.tables,
     spec,
     async apply(manager, events) {
       const byKey = new Map<string, RecordedEvent[]>();

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Module, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Module, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -13,6 +13,8 @@ import { deterministicUuid, newUuid } from '../shared/ids.js';
 import { caseActionBody, submitApplicationBody } from './case-actions.schemas.js';
 import { CaseCommandHandler, RecordCaseAction } from './case.command-handler.js';
 import { CaseQueries } from './get-case.query.js';
+import { listCases, listCasesQuery } from './list-cases.query.js';
+import { RUNTIME, type Runtime } from '../runtime.js';
 
 const idParams = z.strictObject({ id: uuid });
 const commandHeadersDoc = [
@@ -41,6 +43,14 @@ registerOperation({
   body: caseActionBody,
   responses: { 201: { description: 'Recorded', schema: commandResult }, 200: { description: 'A repeat that changes nothing' } },
 });
+registerOperation({
+  method: 'get',
+  path: '/v1/cases',
+  tag: 'cases',
+  summary: 'Cases: filter by provider, service, stage, status, executor, overdue now, application dates; newest first, cursor pages',
+  query: listCasesQuery,
+  responses: { 200: { description: '{ items, nextCursor }' } },
+});
 registerOperation({ method: 'get', path: '/v1/cases/:id', tag: 'cases', summary: 'A case: its state and steps with norm, start, due, done and verdict', params: idParams, responses: { 200: { description: 'The case' } } });
 
 const WRITERS = ['clerk', 'head', 'executor', 'admin', 'applicant', 'system'] as const;
@@ -59,7 +69,13 @@ export class CasesController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: CaseQueries,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
+
+  @Get()
+  async list(@Query() query: unknown, @CurrentActor() actor: Actor) {
+    return listCases(this.runtime.readModels, this.runtime.providers, actor, parseOr400(listCasesQuery, query, 'query'));
+  }
 
   @Post()
   @Roles('clerk', 'head', 'executor', 'applicant', 'system')

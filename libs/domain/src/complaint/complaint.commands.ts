@@ -22,6 +22,8 @@ export type AnswerComplaint = Command<'AnswerComplaint', { outcome: ComplaintOut
 export type WithdrawComplaint = Command<'WithdrawComplaint', { reason?: string | null }>;
 export type RecordCourtAppeal = Command<'RecordCourtAppeal', { court?: string | null }>;
 export type EraseComplaintPersonalData = Command<'EraseComplaintPersonalData', { personId: string; reason: string }>;
+/** The system records that the running review term expired unanswered; dueAt is computed by the caller with the calendar. */
+export type RecordReviewTermPassed = Command<'RecordReviewTermPassed', { dueAt: string }>;
 
 export type ComplaintCommand =
   | FileComplaint
@@ -30,7 +32,8 @@ export type ComplaintCommand =
   | AnswerComplaint
   | WithdrawComplaint
   | RecordCourtAppeal
-  | EraseComplaintPersonalData;
+  | EraseComplaintPersonalData
+  | RecordReviewTermPassed;
 export type ComplaintCommandType = ComplaintCommand['type'];
 
 export const COMPLAINT_COMMAND_TYPES = [
@@ -41,6 +44,7 @@ export const COMPLAINT_COMMAND_TYPES = [
   'WithdrawComplaint',
   'RecordCourtAppeal',
   'EraseComplaintPersonalData',
+  'RecordReviewTermPassed',
 ] as const satisfies readonly ComplaintCommandType[];
 
 const _allCommandsListed: ComplaintCommandType extends (typeof COMPLAINT_COMMAND_TYPES)[number] ? true : false = true;

@@ -362,3 +362,34 @@ describe('Complaint decider', () => {
     });
   });
 });
+
+describe('Complaint review term expiry (the deadline sweeper)', () => {
+  const registered = () => history([fileWith('provider'), register()]);
+  const passed = (now = '2021-03-10T10:00:00+06:00', dueAt = '2021-03-09T00:00:00+06:00') => cmd('RecordReviewTermPassed', { dueAt }, actors.system, now);
+
+  it('records that the term expired unanswered, dated at the due instant', () => {
+    const given = registered();
+    spec
+      .given(given)
+      .when(passed())
+      .thenMatches([{ type: 'DeadlinePassed', data: { registrationEventId: given[1].id, addressee: 'provider', dueAt: '2021-03-08T18:00:00.000Z' }, metadata: { occurredAt: '2021-03-08T18:00:00.000Z' } }]);
+  });
+
+  it('records it only once per registration', () => {
+    const given = registered();
+    const first = decideComplaint(passed(), stateOf(given), contextFor('x'));
+    spec.given([...given, ...first]).when(passed('2021-03-11T10:00:00+06:00')).then([]);
+  });
+
+  it('refuses to record it before the term has run out', () => {
+    spec.given(registered()).when(passed('2021-03-05T10:00:00+06:00')).thenThrows('DEADLINE_NOT_REACHED');
+  });
+
+  it('refuses it for an answered complaint', () => {
+    spec.given(history([fileWith('provider'), register(), answer()])).when(passed()).thenThrows('NOT_REGISTERED');
+  });
+
+  it('is recorded by the system only', () => {
+    spec.given(registered()).when(cmd('RecordReviewTermPassed', { dueAt: '2021-03-09T00:00:00+06:00' }, actors.head, '2021-03-10T10:00:00+06:00')).thenThrows('ROLE_NOT_ALLOWED');
+  });
+});

@@ -205,6 +205,19 @@ export function decideComplaint(command: ComplaintCommand, state: ComplaintState
       const times = commandTimes({ ...command.metadata, occurredAt: undefined }, context.clockSkewMs);
       return [make(command, context, 'ComplaintPersonalDataErased', { personId, reason }, times)];
     }
+    case 'RecordReviewTermPassed': {
+      if (actor.role !== 'system') throw new DomainError('ROLE_NOT_ALLOWED', 'Deadlines are recorded by the system');
+      const registration = currentRegistration(state);
+      if (state.status !== 'registered' || !registration) throw new DomainError('NOT_REGISTERED', `No review term is running: the complaint is ${state.status}`);
+      if (state.deadlinesPassed.some((d) => d.registrationEventId === registration.eventId)) return [];
+      const dueMs = Date.parse(command.data.dueAt);
+      if (typeof command.data.dueAt !== 'string' || Number.isNaN(dueMs)) throw new DomainError('INVALID_INPUT', 'dueAt must be an ISO-8601 instant', 'dueAt');
+      const times = commandTimes({ ...command.metadata, occurredAt: undefined }, context.clockSkewMs);
+      if (dueMs > Date.parse(times.recordedAt)) throw new DomainError('DEADLINE_NOT_REACHED', `The review term runs until ${command.data.dueAt}`, 'dueAt');
+      if (dueMs < Date.parse(registration.registeredAt)) throw new DomainError('INVALID_INPUT', 'dueAt is before the registration', 'dueAt');
+      const dueAt = new Date(dueMs).toISOString();
+      return [make(command, context, 'DeadlinePassed', { registrationEventId: registration.eventId, addressee: registration.addressee, dueAt }, { ...times, occurredAt: dueAt })];
+    }
     default:
       return assertNever(command, 'complaint command');
   }

@@ -14,6 +14,7 @@ export const COMPLAINT_EVENT_TYPES = [
   'ComplaintWithdrawn',
   'ComplaintTakenToCourt',
   'ComplaintPersonalDataErased',
+  'DeadlinePassed',
 ] as const;
 export type ComplaintEventType = (typeof COMPLAINT_EVENT_TYPES)[number];
 
@@ -76,6 +77,15 @@ export interface ComplaintPersonalDataErasedData {
   reason: string;
 }
 
+/** The review term of a registration expired while the complaint was unanswered (recorded by the system sweeper). */
+export interface ComplaintDeadlinePassedData {
+  /** The registration whose term expired. */
+  registrationEventId: string;
+  addressee: ComplaintAddressee;
+  /** The instant the term expired (also the event's occurredAt). */
+  dueAt: string;
+}
+
 export type ComplaintFiled = DomainEvent<'ComplaintFiled', ComplaintFiledData>;
 export type ComplaintRegistered = DomainEvent<'ComplaintRegistered', ComplaintRegisteredData>;
 export type ComplaintForwarded = DomainEvent<'ComplaintForwarded', ComplaintForwardedData>;
@@ -83,6 +93,7 @@ export type ComplaintAnswered = DomainEvent<'ComplaintAnswered', ComplaintAnswer
 export type ComplaintWithdrawn = DomainEvent<'ComplaintWithdrawn', ComplaintWithdrawnData>;
 export type ComplaintTakenToCourt = DomainEvent<'ComplaintTakenToCourt', ComplaintTakenToCourtData>;
 export type ComplaintPersonalDataErased = DomainEvent<'ComplaintPersonalDataErased', ComplaintPersonalDataErasedData>;
+export type ComplaintDeadlinePassed = DomainEvent<'DeadlinePassed', ComplaintDeadlinePassedData>;
 
 export type ComplaintEvent =
   | ComplaintFiled
@@ -91,7 +102,8 @@ export type ComplaintEvent =
   | ComplaintAnswered
   | ComplaintWithdrawn
   | ComplaintTakenToCourt
-  | ComplaintPersonalDataErased;
+  | ComplaintPersonalDataErased
+  | ComplaintDeadlinePassed;
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _vocabularyMatches: Same<ComplaintEvent['type'], ComplaintEventType> = true;

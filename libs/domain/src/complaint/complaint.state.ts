@@ -50,6 +50,8 @@ export interface ExistingComplaint {
   lastOccurredAt: string;
   personIds: string[];
   erasedPersonIds: string[];
+  /** Registrations whose review term the sweeper recorded as expired unanswered. */
+  deadlinesPassed: Array<{ registrationEventId: string; dueAt: string }>;
 }
 
 export type ComplaintState = NoComplaint | ExistingComplaint;
@@ -90,6 +92,7 @@ export function evolveComplaint(state: ComplaintState, event: ComplaintEvent): C
       lastOccurredAt: at,
       personIds: [...new Set([d.complainant.personId, d.text.personId])],
       erasedPersonIds: [],
+      deadlinesPassed: [],
     };
   }
   if (state.status === 'none') return state;
@@ -149,6 +152,9 @@ export function evolveComplaint(state: ComplaintState, event: ComplaintEvent): C
         erasedPersonIds: [...state.erasedPersonIds, id],
       };
     }
+    case 'DeadlinePassed':
+      if ((state.deadlinesPassed ?? []).some((d) => d.registrationEventId === event.data.registrationEventId)) return state;
+      return { ...state, deadlinesPassed: [...(state.deadlinesPassed ?? []), { registrationEventId: event.data.registrationEventId, dueAt: event.data.dueAt }] };
     default:
       return assertNever(event, 'complaint event');
   }

@@ -1,5 +1,5 @@
 import { EventStoreUnavailableError } from '../event-store.js';
-import { describeTarget, isUniqueViolation, toStoreError } from './pg-errors.js';
+import { describeTarget, isStatementError, isUniqueViolation, toStoreError } from './pg-errors.js';
 
 function pgError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
@@ -36,6 +36,12 @@ describe('PostgreSQL error mapping', () => {
       const syntax = pgError('22P02', 'invalid input syntax for type uuid: "nope"');
       expect(toStoreError(syntax, 'x')).toBe(syntax);
       expect(isUniqueViolation(syntax)).toBe(false);
+      expect(isStatementError(unique) && isStatementError(syntax)).toBe(true);
+    });
+
+    it('does not take a timeout or a dropped connection for a statement error', () => {
+      expect(isStatementError(pgError('57014', 'canceling statement due to statement timeout'))).toBe(false);
+      expect(isStatementError(new Error('Query read timeout'))).toBe(false);
     });
   });
 

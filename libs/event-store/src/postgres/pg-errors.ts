@@ -73,6 +73,12 @@ export function toStoreError(error: unknown, target: string): unknown {
   return new EventStoreUnavailableError(`Event store database ${target} is unavailable: ${reason} (${messageOf(error)})`, { cause: error });
 }
 
+/** An error about the statement itself (constraint, data, raised by our function, SQL), after which the connection is still good. */
+export function isStatementError(error: unknown): boolean {
+  const code = codeOf(error);
+  return code !== undefined && /^(22|23|42|P0)/.test(code);
+}
+
 export function isUniqueViolation(error: unknown): boolean {
   return codeOf(error) === '23505';
 }

@@ -14,7 +14,7 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
 } from '../event-store.js';
-import { describeTarget, isUniqueViolation, toStoreError } from './pg-errors.js';
+import { describeTarget, isStatementError, isUniqueViolation, toStoreError } from './pg-errors.js';
 import { DEFAULT_SCHEMA, MIGRATIONS, assertSchemaName, channelName, lockKeys, quoteIdent, statements, type Statements } from './schema.js';
 
 /** pino's Logger fits; so does `console`. */
@@ -214,37 +214,34 @@ export class PostgresEventStore implements EventStore {
    */
   async migrate(): Promise<MigrationReport> {
     const s = quoteIdent(this.schema);
-    const client = await this.connect();
-    let failure: unknown;
-    try {
+    return this.withClient(async (client) => {
       await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1, $2)', lockKeys(this.schema).migrate);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
-           version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-      );
-      const done = new Set((await client.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`)).rows.map((r) => r.version));
-      const applied: number[] = [];
-      for (const migration of MIGRATIONS) {
-        if (done.has(migration.version)) continue;
-        await client.query(migration.sql(this.schema));
-        await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
-        applied.push(migration.version);
-        done.add(migration.version);
+      try {
+        await client.query('SELECT pg_advisory_xact_lock($1, $2)', lockKeys(this.schema).migrate);
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
+             version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+        );
+        const done = new Set((await client.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`)).rows.map((r) => r.version));
+        const applied: number[] = [];
+        for (const migration of MIGRATIONS) {
+          if (done.has(migration.version)) continue;
+          await client.query(migration.sql(this.schema));
+          await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+          applied.push(migration.version);
+          done.add(migration.version);
+        }
+        const server = (await client.query<{ version: string }>('SELECT version() AS version')).rows[0].version;
+        await client.query('COMMIT');
+        this.adapterName = /PGlite/i.test(server) ? 'pglite' : 'postgres';
+        if (applied.length > 0) this.logger?.info?.({ schema: this.schema, applied }, 'event store: schema migrated');
+        return { applied, versions: [...done].sort((a, b) => a - b) };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
       }
-      const server = (await client.query<{ version: string }>('SELECT version() AS version')).rows[0].version;
-      await client.query('COMMIT');
-      this.adapterName = /PGlite/i.test(server) ? 'pglite' : 'postgres';
-      if (applied.length > 0) this.logger?.info?.({ schema: this.schema, applied }, 'event store: schema migrated');
-      return { applied, versions: [...done].sort((a, b) => a - b) };
-    } catch (error) {
-      failure = error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw toStoreError(error, this.target);
-    } finally {
-      client.release(failure !== undefined);
-    }
+    });
   }
 
   async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -403,15 +400,32 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  private async query<R extends pg.QueryResultRow>(text: string, values: unknown[], timeoutMs = this.queryTimeoutMs): Promise<R[]> {
-    if (this.closed) throw new EventStoreUnavailableError(`Event store database ${this.target} is unavailable: the store is closed`);
-    const config: TimedQueryConfig = { text, values, query_timeout: timeoutMs };
+  /**
+   * Runs `work` on a pooled connection. While checked out a client has no 'error' listener of the
+   * pool's, and a connection dropped mid-query emits 'error' besides failing the query: unheard,
+   * that would crash the process; the query's rejection reports the failure. A conflict or bad input
+   * leaves the connection as good as before; anything else (a timeout, a cancelled statement, a
+   * broken connection) may leave it mid-protocol or holding a session lock, so it is dropped.
+   */
+  private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    const ignore = () => undefined;
+    client.on('error', ignore);
+    let failure: unknown;
     try {
-      // pool.query destroys the connection after any error, so a timed-out one is never reused.
-      return (await this.pool.query<R, unknown[]>(config)).rows;
+      return await work(client);
     } catch (error) {
+      failure = error;
       throw toStoreError(error, this.target);
+    } finally {
+      client.off('error', ignore);
+      client.release(failure !== undefined && !isStatementError(failure));
     }
+  }
+
+  private async query<R extends pg.QueryResultRow>(text: string, values: unknown[], timeoutMs = this.queryTimeoutMs): Promise<R[]> {
+    const config: TimedQueryConfig = { text, values, query_timeout: timeoutMs };
+    return this.withClient(async (client) => (await client.query<R, unknown[]>(config)).rows);
   }
 
   /**

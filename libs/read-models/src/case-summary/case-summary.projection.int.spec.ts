@@ -83,6 +83,7 @@ describe('Projection runner', () => {
     const errors: object[] = [];
     const failing: Projection = {
       name: 'fails-on-acceptance',
+      tables: ['projection_checkpoint'],
       async apply(_m, events: RecordedEvent[]) {
         if (events.some((e) => e.id === poisoned.id)) throw new Error('cannot apply this event');
       },

@@ -29,6 +29,7 @@ export function evolveCaseSummary(row: CaseSummary | null, event: RecordedEvent)
 
 export const caseSummaryProjection = keyedProjection<CaseSummary>({
   name: 'case-summary',
+  tables: ['case_summary'],
   entity: CaseSummary,
   key: 'caseId',
   keyOf: (event) => (event.streamId.startsWith(CASE_PREFIX) ? event.streamId.slice(CASE_PREFIX.length) : null),

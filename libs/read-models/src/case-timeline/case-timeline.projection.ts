@@ -93,6 +93,7 @@ export function caseStepRows(state: ExistingCase, lastPosition: string, schedule
 /** Case timeline: the folded state per case and the step rows derived from it, rewritten for every case an event touches. */
 export const caseTimelineProjection: Projection = {
   name: 'case-timeline',
+  tables: ['case_timeline', 'case_step'],
   async apply(manager: EntityManager, events: RecordedEvent[]) {
     const byCase = new Map<string, RecordedEvent[]>();
     for (const e of events) {

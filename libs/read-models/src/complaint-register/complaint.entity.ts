@@ -35,6 +35,10 @@ export class ComplaintRow {
   @Column({ type: 'boolean', name: 'answered_late', nullable: true })
   answeredLate!: boolean | null;
 
+  /** The sweeper has recorded that the current registration's term expired unanswered. */
+  @Column({ type: 'boolean', name: 'deadline_recorded', default: false })
+  deadlineRecorded!: boolean;
+
   @Column({ type: 'int', name: 'stream_version' })
   streamVersion!: number;
 

@@ -25,6 +25,7 @@ export function evolveComplaintRow(row: ComplaintRow | null, event: RecordedEven
     dueAt: due,
     answeredAt,
     answeredLate: answeredAt && due ? answeredAt.getTime() > due.getTime() : null,
+    deadlineRecorded: !!registration && (state.deadlinesPassed ?? []).some((d) => d.registrationEventId === registration.eventId),
     streamVersion: event.streamVersion,
     lastPosition: event.position,
     state,
@@ -33,6 +34,7 @@ export function evolveComplaintRow(row: ComplaintRow | null, event: RecordedEven
 
 export const complaintRegisterProjection = keyedProjection<ComplaintRow>({
   name: 'complaint-register',
+  tables: ['complaint_register'],
   entity: ComplaintRow,
   key: 'complaintId',
   keyOf: (event) => (event.streamId.startsWith(PREFIX) ? event.streamId.slice(PREFIX.length) : null),

@@ -15,6 +15,7 @@ export class ComplaintRegister1763800000002 implements MigrationInterface {
       due_at timestamptz,
       answered_at timestamptz,
       answered_late boolean,
+      deadline_recorded boolean NOT NULL DEFAULT false,
       stream_version int NOT NULL,
       last_position bigint NOT NULL,
       state jsonb NOT NULL)`);

@@ -22,7 +22,7 @@ export class MonitoringFeed1763800000010 implements MigrationInterface {
       result jsonb,
       refusal jsonb)`);
     await q.query(`CREATE INDEX monitoring_feed_provider_cursor ON monitoring_feed (provider_id, cursor)`);
-    await q.query(`CREATE INDEX monitoring_feed_case ON monitoring_feed (case_id, cursor)`);
+    await q.query(`CREATE INDEX monitoring_feed_case_id_cursor ON monitoring_feed (case_id, cursor)`);
     await q.query(`CREATE TABLE monitoring_feed_case (
       case_id uuid PRIMARY KEY,
       stage text,

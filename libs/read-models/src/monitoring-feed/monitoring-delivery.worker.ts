@@ -206,32 +206,43 @@ export class MonitoringDeliveryWorker {
   }
 
   /**
-   * The earliest undelivered records: the batch they were already sent in (resent as it was), or a new
-   * batch of up to batchSize records that were never sent.
+   * The earliest undelivered records: the batch they were already sent in (resent as it was), or else a
+   * new batch of up to batchSize feed records after the last one ever batched. Batched records are a
+   * prefix of the feed in cursor order, so nothing is skipped and nothing overtakes.
    */
   private async claim(): Promise<Claimed | null> {
     const claimed = await this.dataSource.transaction(async (m) => {
-      const head: Array<{ record_id: string; batch_id: string | null; attempts: number }> = await m.query(
-        `SELECT record_id, batch_id, attempts FROM monitoring_delivery WHERE status <> 'delivered' ORDER BY cursor LIMIT $1`,
-        [this.o.batchSize],
+      const [open]: Array<{ batch_id: string }> = await m.query(
+        `SELECT batch_id FROM monitoring_delivery WHERE status <> 'delivered' ORDER BY cursor LIMIT 1`,
       );
-      if (head.length === 0) return null;
-      if (head[0].batch_id !== null) {
+      if (open) {
         const again: Array<{ record_id: string; attempts: number }> = await m.query(
           `SELECT record_id, attempts FROM monitoring_delivery WHERE batch_id = $1 AND status <> 'delivered' ORDER BY cursor`,
-          [head[0].batch_id],
+          [open.batch_id],
         );
-        return { batchId: head[0].batch_id, ids: again.map((r) => r.record_id), attempts: Math.max(...again.map((r) => Number(r.attempts))) };
+        return { batchId: open.batch_id, ids: again.map((r) => r.record_id), attempts: Math.max(...again.map((r) => Number(r.attempts))) };
       }
-      const end = head.findIndex((r) => r.batch_id !== null);
-      const fresh = end < 0 ? head : head.slice(0, end);
+      const fresh: Array<{ record_id: string; cursor: string }> = await m.query(
+        `SELECT record_id, cursor FROM monitoring_feed
+          WHERE cursor > COALESCE((SELECT max(cursor) FROM monitoring_delivery), 0)
+          ORDER BY cursor LIMIT $1`,
+        [this.o.batchSize],
+      );
+      if (fresh.length === 0) return null;
       const ids = fresh.map((r) => r.record_id);
       const batchId = deterministicUuid('monitoring-batch', ...ids);
-      await m.query(`UPDATE monitoring_delivery SET batch_id = $1 WHERE record_id = ANY($2::uuid[]) AND batch_id IS NULL`, [batchId, ids]);
+      await m.query(
+        `INSERT INTO monitoring_delivery (record_id, cursor, status, attempts, batch_id)
+         SELECT unnest($1::uuid[]), unnest($2::bigint[]), 'pending', 0, $3
+         ON CONFLICT DO NOTHING`,
+        [ids, fresh.map((r) => String(r.cursor)), batchId],
+      );
       return { batchId, ids, attempts: 0 };
     });
     if (!claimed) return null;
     const rows = await this.dataSource.getRepository(MonitoringStageRecord).find({ where: { recordId: In(claimed.ids) }, order: { cursor: 'ASC' } });
+    // Only while a rebuild swaps the feed table in; sending part of a batch would mark the rest delivered.
+    if (rows.length !== claimed.ids.length) throw new Error(`batch ${claimed.batchId}: ${claimed.ids.length - rows.length} of its records are not in the feed now`);
     return { batchId: claimed.batchId, records: rows.map(stageRecordView), attempts: claimed.attempts };
   }
 

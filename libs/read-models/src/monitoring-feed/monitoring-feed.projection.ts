@@ -14,7 +14,7 @@ import {
 } from '@sped/domain';
 import { regulationById, type ServiceDefinition } from '@sped/regulations';
 import { isAfter, type Projection } from '../projection.js';
-import { MonitoringCaseMemory, MonitoringDelivery, MonitoringStageRecord, type StageRecordRefusal, type StageRecordResult } from './monitoring-feed.entity.js';
+import { MonitoringCaseMemory, MonitoringStageRecord, type StageRecordRefusal, type StageRecordResult } from './monitoring-feed.entity.js';
 
 const CASE_PREFIX = 'case-';
 
@@ -100,9 +100,14 @@ function withoutPersonalData(state: ExistingCase): ExistingCase {
   };
 }
 
-/** Writes the stage records with a pending delivery each, in the runner's transaction; redelivery writes nothing twice. */
+/**
+ * Writes the stage records in the runner's transaction; redelivery writes nothing twice. Delivery state
+ * lives apart (`monitoring_delivery`, the worker's): a rebuild of this projection reproduces the same
+ * record ids and cursors, so what was delivered stays delivered.
+ */
 export const monitoringFeedProjection: Projection = {
   name: 'monitoring-feed',
+  tables: ['monitoring_feed', 'monitoring_feed_case'],
   async apply(manager: EntityManager, events: RecordedEvent[]) {
     const byCase = new Map<string, RecordedEvent[]>();
     for (const event of events) {
@@ -128,16 +133,9 @@ export const monitoringFeedProjection: Projection = {
       }
       if (memory && memory !== start) changed.push(memory);
     }
-    if (changed.length) await memories.upsert(changed, ['caseId']);
+    if (changed.length) await memories.save(changed, { reload: false });
     if (records.length === 0) return;
     records.sort((a, b) => (BigInt(a.cursor) < BigInt(b.cursor) ? -1 : 1));
     await manager.createQueryBuilder().insert().into(MonitoringStageRecord).values(records).orIgnore().execute();
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(MonitoringDelivery)
-      .values(records.map((r) => ({ recordId: r.recordId, cursor: r.cursor, status: 'pending' as const, attempts: 0 })))
-      .orIgnore()
-      .execute();
   },
 };

@@ -88,27 +88,36 @@ interface DeliveryRow {
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-/** Delivery status per record, in cursor order, with the number of records in each status. */
+/**
+ * Delivery status per record, in cursor order, with the number of records in each status. A record the
+ * worker has not taken into a batch yet has no row in monitoring_delivery and is pending.
+ */
 export async function readMonitoringDeliveries(
   db: DataSource | EntityManager,
   query: { status?: DeliveryStatus; after?: string; limit: number },
 ): Promise<FeedPage<DeliveryView> & { counts: Record<DeliveryStatus, number> }> {
   const after = query.after ?? '0';
   const params: unknown[] = [after, query.limit];
-  let where = 'd.cursor > $1';
+  let where = 'f.cursor > $1';
   if (query.status) {
     params.push(query.status);
-    where += ' AND d.status = $3';
+    where += ` AND COALESCE(d.status, 'pending') = $3`;
   }
   const rows: DeliveryRow[] = await db.query(
-    `SELECT d.record_id, d.cursor, f.case_id, f.provider_id, f.stage, d.status, d.attempts, d.last_error, d.last_attempt_at, d.delivered_at, d.batch_id
-       FROM monitoring_delivery d JOIN monitoring_feed f ON f.record_id = d.record_id
-      WHERE ${where} ORDER BY d.cursor LIMIT $2`,
+    `SELECT f.record_id, f.cursor, f.case_id, f.provider_id, f.stage, COALESCE(d.status, 'pending') AS status, COALESCE(d.attempts, 0) AS attempts,
+            d.last_error, d.last_attempt_at, d.delivered_at, d.batch_id
+       FROM monitoring_feed f LEFT JOIN monitoring_delivery d ON d.record_id = f.record_id
+      WHERE ${where} ORDER BY f.cursor LIMIT $2`,
     params,
   );
-  const grouped: Array<{ status: DeliveryStatus; n: string }> = await db.query('SELECT status, count(*) AS n FROM monitoring_delivery GROUP BY status');
-  const counts: Record<DeliveryStatus, number> = { pending: 0, failed: 0, delivered: 0 };
-  for (const g of grouped) counts[g.status] = Number(g.n);
+  const [totals]: Array<{ records: string; delivered: string; failed: string }> = await db.query(
+    `SELECT (SELECT count(*) FROM monitoring_feed) AS records,
+            (SELECT count(*) FROM monitoring_delivery WHERE status = 'delivered') AS delivered,
+            (SELECT count(*) FROM monitoring_delivery WHERE status = 'failed') AS failed`,
+  );
+  const delivered = Number(totals.delivered);
+  const failed = Number(totals.failed);
+  const counts: Record<DeliveryStatus, number> = { pending: Math.max(0, Number(totals.records) - delivered - failed), failed, delivered };
   const items = rows.map((r) => ({
     recordId: r.record_id,
     cursor: String(r.cursor),

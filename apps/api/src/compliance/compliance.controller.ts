@@ -1,0 +1,205 @@
+import { Controller, Get, Headers, Inject, Module, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { CaseStep } from '@sped/read-models';
+import { judgeNorm, SERVICE_CODES, toLocalIso } from '@sped/regulations';
+import { CurrentActor, Roles, type Actor } from '../auth/auth.js';
+import { registerOperation } from '../docs/openapi.js';
+import { badRequest, forbidden } from '../http/problem.js';
+import { code, isoDate } from '../http/schemas.js';
+import { parseOr400 } from '../http/validation.js';
+import { toCsv, wantsCsv } from '../shared/csv.js';
+import { startOfLocalDate } from '../shared/local-time.js';
+import { RUNTIME, type Runtime } from '../runtime.js';
+
+const DIMENSIONS = { provider: 'provider_id', service: 'service_code', step: 'step_id', month: `to_char(started_at AT TIME ZONE 'Asia/Almaty', 'YYYY-MM')` } as const;
+type Dimension = keyof typeof DIMENSIONS;
+
+const filters = {
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  providerId: code(100).optional(),
+  service: z.enum(SERVICE_CODES as unknown as [string, ...string[]], { message: `must be one of ${SERVICE_CODES.join(', ')}` }).optional(),
+  stepId: code(100).optional(),
+};
+const summaryQuery = z.strictObject({
+  ...filters,
+  groupBy: z
+    .string()
+    .default('provider,service,step')
+    .transform((v) => v.split(',').map((d) => d.trim()))
+    .refine((ds) => ds.length > 0 && ds.every((d) => d in DIMENSIONS) && new Set(ds).size === ds.length, { message: `must list distinct dimensions among ${Object.keys(DIMENSIONS).join(', ')}` }),
+});
+const breachesQuery = z.strictObject({
+  ...filters,
+  kind: z.enum(['all', 'late', 'overdue', 'window'], { message: 'must be all, late, overdue or window' }).default('all'),
+  limit: z.coerce.number({ message: 'must be a number' }).int().min(1, 'must be 1-10000').max(10000, 'must be 1-10000').default(100),
+  after: z.string().max(300).optional(),
+});
+
+registerOperation({
+  method: 'get',
+  path: '/v1/compliance/summary',
+  tag: 'compliance',
+  summary: 'Per provider, service, step (and month): cases, on-time share, breaches, median and 90th-percentile durations',
+  description: 'The period filters steps by the Almaty date their clock started. Durations are in working minutes for minute and hour norms and in the norm\'s days for day norms. Accept: text/csv for CSV.',
+  query: summaryQuery,
+  responses: { 200: { description: 'Rows', contentTypes: ['application/json', 'text/csv'] } },
+});
+registerOperation({
+  method: 'get',
+  path: '/v1/compliance/breaches',
+  tag: 'compliance',
+  summary: 'Steps that broke their norm (late, too early or too late for a window) or are overdue now, with the norm and the excess',
+  query: breachesQuery,
+  responses: { 200: { description: '{ items, nextCursor } or CSV', contentTypes: ['application/json', 'text/csv'] } },
+});
+
+const BREACH = `(verdict IN ('late', 'too-early', 'too-late') OR (status = 'open' AND due_at <= $now))`;
+
+@Controller('v1/compliance')
+@Roles('quality-control', 'investigator', 'admin', 'director')
+export class ComplianceController {
+  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+
+  private where(actor: Actor, q: { from?: string; to?: string; providerId?: string; service?: string; stepId?: string }, params: unknown[]) {
+    const clauses: string[] = [];
+    let providerId = q.providerId;
+    if (actor.role === 'director') {
+      if (providerId && providerId !== actor.providerId) throw forbidden('PROVIDER_MISMATCH', `A director sees only ${actor.providerId}.`);
+      providerId = actor.providerId ?? undefined;
+    }
+    if (q.from && q.to && q.to < q.from) throw badRequest('`to` is before `from`.', [{ field: 'query.to', message: 'must not be before from' }]);
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      clauses.push(sql.replace('?', `$${params.length}`));
+    };
+    if (providerId) add('provider_id = ?', providerId);
+    if (q.service) add('service_code = ?', q.service);
+    if (q.stepId) add('step_id = ?', q.stepId);
+    if (q.from) add('started_at >= ?', startOfLocalDate(q.from));
+    if (q.to) add('started_at < ?', new Date(startOfLocalDate(q.to).getTime() + 86_400_000));
+    clauses.push('started_at IS NOT NULL');
+    return clauses.join(' AND ');
+  }
+
+  @Get('summary')
+  async summary(@Query() query: unknown, @CurrentActor() actor: Actor, @Headers('accept') accept: string | undefined, @Res() reply: FastifyReply) {
+    const q = parseOr400(summaryQuery, query, 'query');
+    const now = new Date();
+    const params: unknown[] = [now];
+    const where = this.where(actor, q, params);
+    const dims = q.groupBy as Dimension[];
+    const select = dims.map((d) => `${DIMENSIONS[d]} AS "${d}"`).join(', ');
+    const measure = `CASE WHEN norm_unit IN ('working-days', 'calendar-days') THEN duration_days ELSE working_minutes END`;
+    const sql = `
+      SELECT ${select},
+        count(DISTINCT case_id)::int AS cases,
+        count(*)::int AS steps,
+        count(*) FILTER (WHERE status = 'completed')::int AS completed,
+        count(*) FILTER (WHERE verdict = 'on-time')::int AS "onTime",
+        count(*) FILTER (WHERE verdict IN ('on-time', 'late', 'too-early', 'too-late'))::int AS judged,
+        count(*) FILTER (WHERE verdict IN ('late', 'too-early', 'too-late'))::int AS "lateOrOutsideWindow",
+        count(*) FILTER (WHERE status = 'open' AND due_at <= $1)::int AS "overdueNow",
+        count(*) FILTER (WHERE status = 'open')::int AS open,
+        count(*) FILTER (WHERE verdict = 'not-judged' OR norm_kind = 'none')::int AS "notJudged",
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY ${measure}) FILTER (WHERE status = 'completed') AS median,
+        percentile_cont(0.9) WITHIN GROUP (ORDER BY ${measure}) FILTER (WHERE status = 'completed') AS p90,
+        ${dims.includes('step') ? `min(CASE WHEN norm_unit IN ('working-days', 'calendar-days') THEN norm_unit ELSE 'working-minutes' END) AS "durationUnit", (array_agg(norm))[1] AS norm,` : ''}
+        max(started_at) AS "lastStartedAt"
+      FROM case_step WHERE ${where}
+      GROUP BY ${dims.map((d) => DIMENSIONS[d]).join(', ')}
+      ORDER BY ${dims.map((d) => DIMENSIONS[d]).join(', ')}`;
+    const rows = (await this.runtime.readModels.query(sql, params)) as Array<Record<string, unknown>>;
+    const items = rows.map((r) => {
+      const judged = r.judged as number;
+      return {
+        ...Object.fromEntries(dims.map((d) => [d === 'provider' ? 'providerId' : d === 'step' ? 'stepId' : d, r[d]])),
+        cases: r.cases,
+        steps: r.steps,
+        completed: r.completed,
+        onTime: r.onTime,
+        onTimeShare: judged ? Math.round(((r.onTime as number) / judged) * 1000) / 1000 : null,
+        breaches: (r.lateOrOutsideWindow as number) + (r.overdueNow as number),
+        lateOrOutsideWindow: r.lateOrOutsideWindow,
+        overdueNow: r.overdueNow,
+        open: r.open,
+        notJudged: r.notJudged,
+        median: r.median === null ? null : Number(r.median),
+        p90: r.p90 === null ? null : Number(r.p90),
+        ...(dims.includes('step') ? { durationUnit: r.durationUnit, norm: r.norm } : {}),
+      };
+    });
+    if (wantsCsv(accept)) {
+      const header = Object.keys(items[0] ?? { ...Object.fromEntries(dims.map((d) => [d, ''])), cases: 0 }).filter((k) => k !== 'norm');
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="compliance-summary.csv"')
+        .send(toCsv(header, items.map((i) => header.map((h) => (i as Record<string, unknown>)[h]))));
+    }
+    return reply.send({ asOf: toLocalIso(now), groupBy: dims, items });
+  }
+
+  @Get('breaches')
+  async breaches(@Query() query: unknown, @CurrentActor() actor: Actor, @Headers('accept') accept: string | undefined, @Res() reply: FastifyReply) {
+    const q = parseOr400(breachesQuery, query, 'query');
+    const now = new Date();
+    const params: unknown[] = [now];
+    let where = this.where(actor, q, params).replaceAll('$now', '$1');
+    const kind = { all: BREACH, late: `verdict = 'late'`, window: `verdict IN ('too-early', 'too-late')`, overdue: `(status = 'open' AND due_at <= $1)` }[q.kind].replace('$now', '$1');
+    where += ` AND ${kind}`;
+    if (q.after) {
+      const [at, caseId, stepId] = Buffer.from(q.after, 'base64url').toString('utf8').split('|');
+      if (!at || !caseId || !stepId || Number.isNaN(Date.parse(at))) throw badRequest('The cursor is not valid.', [{ field: 'query.after', message: 'use the nextCursor of the previous page' }]);
+      params.push(at, caseId, stepId);
+      where += ` AND (started_at, case_id, step_id) > ($${params.length - 2}, CAST($${params.length - 1} AS uuid), $${params.length})`;
+    }
+    params.push(q.limit);
+    const rows = await this.runtime.readModels
+      .getRepository(CaseStep)
+      .createQueryBuilder('s')
+      .where(where.replace(/\$(\d+)/g, ':p$1'), Object.fromEntries(params.map((p, i) => [`p${i + 1}`, p])))
+      .orderBy('s.started_at', 'ASC')
+      .addOrderBy('s.case_id', 'ASC')
+      .addOrderBy('s.step_id', 'ASC')
+      .limit(q.limit)
+      .getMany();
+    const items = rows.map((r) => {
+      const live = r.status === 'open' ? judgeNorm(r.norm, r.startedAt as Date, null, now, this.runtime.providers.scheduleOf(r.providerId)) : null;
+      const excess = r.excessAmount !== null ? { amount: r.excessAmount, unit: r.excessUnit } : live?.excess ?? null;
+      return {
+        caseId: r.caseId,
+        providerId: r.providerId,
+        service: r.serviceCode,
+        stepId: r.stepId,
+        stepOrder: r.stepOrder,
+        regulationId: r.regulationId,
+        norm: r.norm,
+        startedAt: r.startedAt ? toLocalIso(r.startedAt) : null,
+        dueAt: r.dueAt ? toLocalIso(r.dueAt) : null,
+        completedAt: r.completedAt ? toLocalIso(r.completedAt) : null,
+        breach: r.status === 'open' ? 'overdue' : r.verdict,
+        excess,
+        performedBy: r.performedByRole ? { role: r.performedByRole, userId: r.performedByUser } : null,
+        executorId: r.executorId,
+        recordedLate: r.recordedLate,
+      };
+    });
+    const last = rows.at(-1);
+    const nextCursor = rows.length === q.limit && last?.startedAt ? Buffer.from(`${last.startedAt.toISOString()}|${last.caseId}|${last.stepId}`).toString('base64url') : null;
+    if (wantsCsv(accept)) {
+      const header = ['caseId', 'providerId', 'service', 'stepId', 'regulationId', 'norm', 'source', 'startedAt', 'dueAt', 'completedAt', 'breach', 'excessAmount', 'excessUnit', 'performedByRole', 'performedByUser', 'executorId', 'recordedLate'];
+      const normText = (n: CaseStep['norm']) => (n.kind === 'limit' ? `${n.amount} ${n.unit}` : n.kind === 'window' ? `${n.min}-${n.max} ${n.unit}` : 'no norm stated');
+      const csv = toCsv(
+        header,
+        items.map((i) => [i.caseId, i.providerId, i.service, i.stepId, i.regulationId, normText(i.norm), [i.norm.source.document, i.norm.source.paragraph].filter(Boolean).join(', '), i.startedAt, i.dueAt, i.completedAt, i.breach, i.excess?.amount, i.excess?.unit, i.performedBy?.role, i.performedBy?.userId, i.executorId, i.recordedLate]),
+      );
+      if (nextCursor) reply.header('x-next-cursor', nextCursor);
+      return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="breaches.csv"').send(csv);
+    }
+    return reply.send({ asOf: toLocalIso(now), items, nextCursor });
+  }
+}
+
+@Module({ controllers: [ComplianceController] })
+export class ComplianceModule {}

@@ -1,0 +1,422 @@
+/**
+ * History replay: a stream's events and a cut -> what the record showed at that cut. Pure (no I/O, no clock):
+ * the caller reads the events and says where to cut and at which instant to judge.
+ *
+ * Basis: what was *recorded* by the cut. An action that happened before the instant but was recorded after it
+ * was not known then: it is left out of the state and verdicts and listed in `recordedLater` instead.
+ */
+import type { RecordedEvent } from '@sped/event-store';
+import {
+  caseStage,
+  caseSteps,
+  currentRegistration,
+  evolveCase,
+  evolveComplaint,
+  initialCaseState,
+  initialComplaintState,
+  type CaseEvent,
+  type CaseState,
+  type ComplaintEvent,
+  type ComplaintState,
+  type ExistingCase,
+  type ExistingComplaint,
+} from '@sped/domain';
+import { DEFAULT_SCHEDULE, dueAt, judgeNorm, toLocalIso, type Norm, type RegulationVersion, type Verdict, type WorkingSchedule } from '@sped/regulations';
+
+/** Where the replay stops. Instants are ISO-8601 with an offset; positions are the store's decimal strings. */
+export type HistoryCut =
+  /** Everything recorded so far, judged at `now`. */
+  | { kind: 'everything'; now: string }
+  /** Events recorded at or before `at` (compared to the microsecond), judged at `at`. */
+  | { kind: 'at'; at: string }
+  /** Events at or before the global `position`, judged at `at`: the recordedAt of the log's event at that position. */
+  | { kind: 'position'; position: string; at: string };
+
+/**
+ * An event counts as recorded late when it was recorded after the end of the first working day following the
+ * day it happened (Almaty dates, the working calendar; counted the way a 1-working-day term runs, DESIGN.md
+ * "Time"). This is the project's threshold for flagging, not a legal norm: no source sets a recording term.
+ * Something done on Friday and recorded on Monday is not late; recorded on Tuesday, it is.
+ */
+export const LATE_RECORDING_THRESHOLD = { amount: 1, unit: 'working-days' } as const;
+
+const MICROS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Epoch microseconds of an ISO-8601 instant. The PostgreSQL store keeps recordedAt to the microsecond, so a
+ * cut compared in milliseconds could disagree with the same cut pushed down to the store.
+ */
+export function epochMicros(instant: string): number {
+  const m = MICROS.exec(instant);
+  const seconds = m ? Date.parse(m[1] + m[3]) : Number.NaN;
+  if (!m || Number.isNaN(seconds)) throw new RangeError(`not an ISO-8601 instant with an offset: ${JSON.stringify(instant)}`);
+  return seconds * 1000 + Number((m[2] ?? '').padEnd(6, '0').slice(0, 6));
+}
+
+/** An instant as UTC ISO-8601 with microseconds (digits beyond the microsecond are dropped, never rounded). */
+export function canonicalInstant(instant: string): string {
+  const us = epochMicros(instant);
+  const ms = Math.floor(us / 1000);
+  return `${new Date(ms).toISOString().slice(0, -1)}${String(us - ms * 1000).padStart(3, '0')}Z`;
+}
+
+function positionAtOrBefore(position: string, cut: string): boolean {
+  return position.length === cut.length ? position <= cut : position.length < cut.length;
+}
+
+function isIncluded(event: RecordedEvent, cut: HistoryCut, cutMicros: number): boolean {
+  if (cut.kind === 'everything') return true;
+  if (cut.kind === 'position') return positionAtOrBefore(event.position, cut.position);
+  return epochMicros(event.recordedAt) <= cutMicros;
+}
+
+/** The judging instant of a cut. */
+export function asOfInstant(cut: HistoryCut): string {
+  return canonicalInstant(cut.kind === 'everything' ? cut.now : cut.at);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Events as shown
+
+export interface HistoryActor {
+  role: string;
+  userId: string;
+  providerId: string | null;
+}
+
+export interface HistoryEvent {
+  eventId: string;
+  type: string;
+  streamVersion: number;
+  position: string;
+  actor: HistoryActor;
+  /** When it happened, as stated by whoever recorded it. */
+  occurredAt: string;
+  /** When the store took it. */
+  recordedAt: string;
+  /** Recorded after the LATE_RECORDING_THRESHOLD. */
+  recordedLate: boolean;
+  /** Wall-clock milliseconds from occurredAt to recordedAt (slightly negative within the allowed clock skew). */
+  recordingDelayMs: number;
+  /** The regulation step the event belongs to, if any. */
+  stepId: string | null;
+  /** For a correction: the event whose values it replaces (the original or its latest correction). */
+  corrects?: { eventId: string; type: string };
+  /** The event's data; every personal field (a sealed blob) reads `"sealed"` and never leaves. */
+  data: Record<string, unknown>;
+  correlationId?: string;
+  causationId?: string;
+}
+
+/** An event recorded after the cut that, as stated, happened before it. */
+export interface RecordedLaterEvent {
+  eventId: string;
+  type: string;
+  streamVersion: number;
+  position: string;
+  stepId: string | null;
+  actor: HistoryActor;
+  occurredAt: string;
+  recordedAt: string;
+}
+
+export const SEALED = 'sealed';
+
+/** Personal data travels as `{ personId, sealed }`: any such object is replaced, wherever it sits. */
+function withoutPersonalData(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPersonalData);
+  if (value === null || typeof value !== 'object') return value;
+  if ('sealed' in value) return SEALED;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = withoutPersonalData(v);
+  return out;
+}
+
+function actorOf(event: RecordedEvent): HistoryActor {
+  const a = event.metadata.actor;
+  return { role: a.role, userId: a.userId, providerId: a.providerId ?? null };
+}
+
+function stepIdOf(event: RecordedEvent): string | null {
+  const d = event.data as { stepId?: unknown } | null;
+  return typeof d?.stepId === 'string' ? d.stepId : null;
+}
+
+/**
+ * Whether an event was recorded later than the threshold allows. Day terms do not depend on the provider's
+ * working hours, so no schedule is needed.
+ */
+function lateRecordingJudge() {
+  const cache = new Map<number, number>();
+  return (occurredAt: string, recordedAt: string): boolean => {
+    // Keyed by UTC hour: Almaty's offset is a whole number of hours, so its date never changes within one.
+    const hour = Math.floor(Date.parse(occurredAt) / 3_600_000);
+    let limitMs = cache.get(hour);
+    if (limitMs === undefined) {
+      limitMs = dueAt(occurredAt, LATE_RECORDING_THRESHOLD.amount, LATE_RECORDING_THRESHOLD.unit).dueAt.getTime();
+      cache.set(hour, limitMs);
+    }
+    return epochMicros(recordedAt) > limitMs * 1000;
+  };
+}
+
+function showEvent(event: RecordedEvent, isLate: (o: string, r: string) => boolean): HistoryEvent {
+  const occurredAt = event.metadata.occurredAt;
+  const { stepId: _s, completesStep: _c, ...rest } = (event.data ?? {}) as Record<string, unknown>;
+  const shown: HistoryEvent = {
+    eventId: event.id,
+    type: event.type,
+    streamVersion: event.streamVersion,
+    position: event.position,
+    actor: actorOf(event),
+    occurredAt,
+    recordedAt: event.recordedAt,
+    recordedLate: isLate(occurredAt, event.recordedAt),
+    recordingDelayMs: Date.parse(event.recordedAt) - Date.parse(occurredAt),
+    stepId: stepIdOf(event),
+    data: withoutPersonalData(rest) as Record<string, unknown>,
+  };
+  if (event.type === 'ActionCorrected') {
+    const d = event.data as { correctedEventId: string; correctedType: string };
+    shown.corrects = { eventId: d.correctedEventId, type: d.correctedType };
+  }
+  if (typeof event.metadata.correlationId === 'string') shown.correlationId = event.metadata.correlationId;
+  if (typeof event.metadata.causationId === 'string') shown.causationId = event.metadata.causationId;
+  return shown;
+}
+
+function showLater(event: RecordedEvent): RecordedLaterEvent {
+  return {
+    eventId: event.id,
+    type: event.type,
+    streamVersion: event.streamVersion,
+    position: event.position,
+    stepId: stepIdOf(event),
+    actor: actorOf(event),
+    occurredAt: event.metadata.occurredAt,
+    recordedAt: event.recordedAt,
+  };
+}
+
+/** Events up to the cut as shown, the state folded over them in the same pass, and what came later. */
+function replay<S>(events: readonly RecordedEvent[], cut: HistoryCut, initial: S, evolve: (s: S, e: RecordedEvent) => S) {
+  const asOf = asOfInstant(cut);
+  const asOfMicros = epochMicros(asOf);
+  const isLate = lateRecordingJudge();
+  const shown: HistoryEvent[] = [];
+  const later: RecordedLaterEvent[] = [];
+  let state = initial;
+  for (const event of events) {
+    if (isIncluded(event, cut, asOfMicros)) {
+      shown.push(showEvent(event, isLate));
+      state = evolve(state, event);
+    } else if (epochMicros(event.metadata.occurredAt) <= asOfMicros) {
+      later.push(showLater(event));
+    }
+  }
+  const last = shown.at(-1);
+  return {
+    asOf,
+    events: shown,
+    state,
+    recordedLater: later,
+    lastEvent: last ? { streamVersion: last.streamVersion, position: last.position } : null,
+    eventsAfterCut: events.length - shown.length,
+  };
+}
+
+function describeCut(cut: HistoryCut) {
+  return cut.kind === 'everything' ? null : cut.kind === 'at' ? { at: cut.at } : { position: cut.position };
+}
+
+export interface VerdictView {
+  status: Verdict['status'];
+  /** When the term expires, in Almaty time. */
+  dueAt: string | null;
+  /** For a window norm: the earliest allowed instant, in Almaty time. */
+  earliestAt: string | null;
+  lastDay: string | null;
+  excess: Verdict['excess'];
+  overByMs: number | null;
+  remaining: Verdict['remaining'];
+  provisional: boolean;
+  note?: string;
+}
+
+function showVerdict(v: Verdict): VerdictView {
+  const view: VerdictView = {
+    status: v.status,
+    dueAt: v.dueAtLocal,
+    earliestAt: v.earliestAtLocal,
+    lastDay: v.lastDay,
+    excess: v.excess,
+    overByMs: v.overByMs,
+    remaining: v.remaining,
+    provisional: v.provisional,
+  };
+  if (v.note !== undefined) view.note = v.note;
+  return view;
+}
+
+const envelope = (cut: HistoryCut, asOf: string) => ({
+  basis: 'recorded' as const,
+  cut: describeCut(cut),
+  asOf,
+  asOfLocal: toLocalIso(asOf),
+  lateRecordingThreshold: LATE_RECORDING_THRESHOLD,
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Cases
+
+export interface CaseReplayInput {
+  /** The case stream's events in version order; events past the cut are allowed (they feed `recordedLater`). */
+  events: readonly RecordedEvent[];
+  cut: HistoryCut;
+  /** The case's regulation version (the submission's regulationId); undefined when it is not loaded. */
+  regulation: RegulationVersion | undefined;
+  /** The provider's working schedule (minute and hour norms count its working time). */
+  schedule?: WorkingSchedule;
+}
+
+function caseStateView(state: ExistingCase) {
+  const submission = state.actions.find((a) => a.type === 'ApplicationSubmitted');
+  return {
+    status: state.status,
+    stage: caseStage(state),
+    service: state.serviceCode,
+    providerId: state.providerId,
+    channel: state.channel,
+    regulationId: state.regulationId,
+    executorId: state.executorId,
+    documents: state.documents,
+    grade: state.grade,
+    submittedAt: submission?.occurredAt ?? null,
+    submittedBy: state.submittedBy,
+    /** Procedural actions with their values as corrected by then (no personal data). */
+    actions: state.actions.map((a) => ({
+      eventId: a.eventId,
+      eventIds: a.eventIds,
+      type: a.type,
+      stepId: a.stepId,
+      occurredAt: a.occurredAt,
+      actor: a.actor,
+      values: withoutPersonalData(a.values),
+      corrections: a.corrections.map((c) => ({ eventId: c.eventId, correctedEventId: c.correctedEventId, reason: c.reason, occurredAt: c.occurredAt ?? null, values: withoutPersonalData(c.values) })),
+    })),
+    deadlinesPassed: state.deadlinesPassed,
+  };
+}
+
+function judgeStep(norm: Norm, startedAt: string | null, completedAt: string | null, stopped: boolean, asOf: string, schedule: WorkingSchedule) {
+  if (stopped || !startedAt) return null;
+  return showVerdict(judgeNorm(norm, startedAt, completedAt, asOf, schedule));
+}
+
+/** The case as the record showed it at the cut: its events, folded state, and each step's norm and verdict then. */
+export function replayCaseHistory(input: CaseReplayInput) {
+  const schedule = input.schedule ?? DEFAULT_SCHEDULE;
+  const r = replay<CaseState>(input.events, input.cut, initialCaseState, (s, e) => evolveCase(s, e as unknown as CaseEvent));
+  const state = r.state.status === 'none' ? null : r.state;
+  const regulation = state ? input.regulation : undefined;
+  const steps =
+    state && regulation
+      ? caseSteps(state, regulation).map((s) => ({
+          stepId: s.stepId,
+          order: s.order,
+          roles: s.roles,
+          status: s.status,
+          norm: { ...s.norm, regulationId: regulation.id },
+          startedAt: s.startedAt,
+          completedAt: s.completedAt,
+          performedBy: s.performedBy,
+          completedByEventId: s.completedByEventId,
+          activities: s.activities,
+          deadlinePassed: s.deadlinePassed,
+          verdict: judgeStep(s.norm, s.startedAt, s.completedAt, s.status === 'stopped', r.asOf, schedule),
+        }))
+      : [];
+  return {
+    ...envelope(input.cut, r.asOf),
+    lastEvent: r.lastEvent,
+    eventsAfterCut: r.eventsAfterCut,
+    events: r.events,
+    state: state && caseStateView(state),
+    regulation: state ? (regulation ? { id: regulation.id, title: regulation.title, source: regulation.source } : { id: state.regulationId }) : null,
+    steps,
+    recordedLater: r.recordedLater,
+  };
+}
+
+export type CaseHistoryView = ReturnType<typeof replayCaseHistory>;
+export type StepHistoryView = CaseHistoryView['steps'][number];
+
+// ---------------------------------------------------------------------------------------------------------
+// Complaints
+
+export interface ComplaintReplayInput {
+  events: readonly RecordedEvent[];
+  cut: HistoryCut;
+}
+
+function complaintStateView(s: ExistingComplaint) {
+  return {
+    status: s.status,
+    providerId: s.providerId,
+    caseId: s.caseId,
+    subject: s.subject,
+    receivedVia: s.receivedVia,
+    addressee: s.addressee,
+    filedAt: s.filedAt,
+    filedBy: s.filedBy,
+    registrations: s.registrations.map((g) => ({ eventId: g.eventId, addressee: g.addressee, registrationNumber: g.registrationNumber, registeredAt: g.registeredAt, term: g.term })),
+    forwarded: s.forwarded,
+    answer: s.answer && { addressee: s.answer.addressee, outcome: s.answer.outcome, answeredAt: s.answer.answeredAt, answeredBy: s.answer.answeredBy, text: SEALED },
+    withdrawal: s.withdrawal,
+    court: s.court,
+  };
+}
+
+/**
+ * The review term of the registration with the current addressee (or the latest one) and its verdict then:
+ * answered -> on time or late; registered -> open, at risk or overdue at the cut; forwarded, withdrawn or
+ * taken to court without an answer -> the term stopped running, no verdict.
+ */
+function reviewTermView(s: ExistingComplaint, asOf: string) {
+  const registration = currentRegistration(s) ?? s.registrations.at(-1);
+  if (!registration) return null;
+  const { term } = registration;
+  const norm: Norm = { kind: 'limit', amount: term.amount, unit: term.unit, source: term.source };
+  const running = s.status === 'registered' && registration.addressee === s.addressee;
+  const verdict = s.answer
+    ? showVerdict(judgeNorm(norm, registration.registeredAt, s.answer.answeredAt, asOf))
+    : running
+      ? showVerdict(judgeNorm(norm, registration.registeredAt, null, asOf))
+      : null;
+  return {
+    addressee: registration.addressee,
+    registrationNumber: registration.registrationNumber,
+    registeredAt: registration.registeredAt,
+    term: { termsId: term.termsId, amount: term.amount, unit: term.unit, startsOn: term.startsOn, source: term.source },
+    verdict,
+    /** The term no longer runs and was not answered (forwarded, withdrawn, taken to court): no verdict. */
+    stopped: verdict === null,
+  };
+}
+
+/** The complaint as the record showed it at the cut: its events, folded state, and its review term's verdict then. */
+export function replayComplaintHistory(input: ComplaintReplayInput) {
+  const r = replay<ComplaintState>(input.events, input.cut, initialComplaintState, (s, e) => evolveComplaint(s, e as unknown as ComplaintEvent));
+  const state = r.state.status === 'none' ? null : r.state;
+  return {
+    ...envelope(input.cut, r.asOf),
+    lastEvent: r.lastEvent,
+    eventsAfterCut: r.eventsAfterCut,
+    events: r.events,
+    state: state && complaintStateView(state),
+    reviewTerm: state && reviewTermView(state, r.asOf),
+    recordedLater: r.recordedLater,
+  };
+}
+
+export type ComplaintHistoryView = ReturnType<typeof replayComplaintHistory>;

@@ -1,0 +1,341 @@
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { EventStore, RecordedEvent } from '@sped/event-store';
+import type { Projection } from './projection.js';
+
+export interface RebuildLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** preparing: creating the new tables · building: replaying the log into them · swapping: live paused, tables swapped · done. */
+export type RebuildPhase = 'preparing' | 'building' | 'swapping' | 'done';
+
+export interface RebuildProgress {
+  projection: string;
+  phase: RebuildPhase;
+  /** Last global position applied to the new tables. */
+  position: string;
+  /** The event store's head when last looked at. */
+  head: string;
+  /** Events replayed so far. */
+  events: number;
+  eventsPerSecond: number;
+  elapsedMs: number;
+}
+
+export interface RebuildResult {
+  projection: string;
+  /** The position the rebuilt model (and the live checkpoint) stands at after the swap. */
+  position: string;
+  events: number;
+  elapsedMs: number;
+}
+
+export interface RebuildOptions {
+  /** Called after every batch and at each phase change. */
+  onProgress?: (progress: RebuildProgress) => void;
+  /** Abandons the rebuild before the swap (the live model stays as it was). */
+  signal?: AbortSignal;
+  /**
+   * Awaited once the new tables have caught up with the log, before the live projection is paused and the
+   * tables swapped. For tests that race a live projector against the swap.
+   */
+  beforeSwap?: () => Promise<void>;
+}
+
+/** What a rebuild needs from the live runner of this process. */
+export interface ProjectionPauser {
+  /** Stops the projection after its current batch; resolves when nothing of it runs any more. */
+  pause(name: string): Promise<void>;
+  /** Starts it again from its checkpoint. */
+  resume(name: string): void;
+}
+
+export interface ProjectionRebuilderOptions {
+  /** The live runner in this process: paused for the last catch-up and the swap, then resumed. */
+  runner?: ProjectionPauser;
+  batchSize?: number;
+  /** How often progress goes to the log while building (default 2 s). */
+  logEveryMs?: number;
+}
+
+export class UnknownProjectionError extends Error {
+  readonly code = 'UNKNOWN_PROJECTION';
+  constructor(
+    readonly projection: string,
+    known: readonly string[],
+  ) {
+    super(`There is no projection ${projection}; known: ${known.join(', ')}`);
+    this.name = 'UnknownProjectionError';
+  }
+}
+
+export class RebuildAlreadyRunningError extends Error {
+  readonly code = 'REBUILD_RUNNING';
+  constructor(
+    readonly projection: string,
+    where: 'here' | 'elsewhere',
+  ) {
+    super(where === 'here' ? `A rebuild of ${projection} is already running` : `A rebuild of ${projection} is already running in another process`);
+    this.name = 'RebuildAlreadyRunningError';
+  }
+}
+
+export interface StartedRebuild {
+  projection: string;
+  /** Settles when the rebuilt tables are live (or the rebuild failed, leaving the live model as it was). */
+  done: Promise<RebuildResult>;
+}
+
+/** Serialises rebuilds of one projection across processes (with hashtext(name) as the second key). */
+const REBUILD_LOCK = 7_340_202;
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const schemaName = (prefix: string, projection: string) => `${prefix}_${projection.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`.slice(0, 63);
+
+class AbortedError extends Error {
+  constructor(projection: string) {
+    super(`The rebuild of ${projection} was abandoned before the swap; the live model is unchanged`);
+    this.name = 'AbortError';
+  }
+}
+
+/**
+ * Rebuilds a projection beside the live one and swaps it in when caught up, so readers never see a half-built
+ * model:
+ * 1. copies the structure of the projection's tables (columns, defaults, constraints and indexes under their
+ *    own names) into a schema of its own, `rebuild_<projection>`, with its own checkpoint;
+ * 2. replays the whole log from position 0 into those tables, reporting progress;
+ * 3. when caught up, pauses the live projection (in this process) and applies what has come since;
+ * 4. in one transaction: locks the live checkpoint and tables (which also holds back a projector in another
+ *    process), applies anything that projector got ahead by, moves the old tables out, the new ones in, drops
+ *    the old, and sets the live checkpoint to the rebuilt position (clearing a `failed` status);
+ * 5. resumes the live projection, which carries on from the rebuilt position.
+ * A failure before the swap drops the new tables and leaves the live model and its checkpoint as they were.
+ *
+ * While building, the transaction's search_path is the rebuild schema alone, so the projection's writes
+ * (through TypeORM entities or plain SQL with unqualified names) land in the new tables, and a table it did
+ * not declare in `tables` fails the rebuild instead of being written live. `SET LOCAL` ends with the
+ * transaction, so nothing leaks to other users of the connection, not even on the embedded server where all
+ * connections share one session (a transaction there holds the session to itself).
+ */
+export class ProjectionRebuilder {
+  private readonly running = new Set<string>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+    private readonly projections: readonly Projection[],
+    private readonly logger: RebuildLogger,
+    private readonly options: ProjectionRebuilderOptions = {},
+  ) {}
+
+  projection(name: string): Projection {
+    const projection = this.projections.find((p) => p.name === name);
+    if (!projection) throw new UnknownProjectionError(name, this.projections.map((p) => p.name));
+    return projection;
+  }
+
+  /** Rebuilds and swaps; resolves when the rebuilt tables are live. */
+  async rebuild(name: string, options: RebuildOptions = {}): Promise<RebuildResult> {
+    return (await this.start(name, options)).done;
+  }
+
+  /**
+   * Checks the name, takes the projection's rebuild lock (refusing with RebuildAlreadyRunningError when this or
+   * another process holds it) and starts the rebuild in the background.
+   */
+  async start(name: string, options: RebuildOptions = {}): Promise<StartedRebuild> {
+    const projection = this.projection(name);
+    if (this.running.has(name)) throw new RebuildAlreadyRunningError(name, 'here');
+    if ((this.dataSource.options as { schema?: string }).schema) {
+      throw new Error('A rebuild needs a read-model DataSource without a fixed schema: its entity tables must resolve through search_path');
+    }
+    this.running.add(name);
+    let lock: QueryRunner | undefined;
+    try {
+      lock = this.dataSource.createQueryRunner();
+      await lock.connect();
+      const [{ locked }] = await lock.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [REBUILD_LOCK, name]);
+      if (!locked) throw new RebuildAlreadyRunningError(name, 'elsewhere');
+    } catch (error) {
+      await lock?.release().catch(() => undefined);
+      this.running.delete(name);
+      throw error;
+    }
+    const held = lock;
+    const done = this.run(projection, options).finally(async () => {
+      await held.query('SELECT pg_advisory_unlock($1, hashtext($2))', [REBUILD_LOCK, name]).catch(() => undefined);
+      await held.release().catch(() => undefined);
+      this.running.delete(name);
+    });
+    // The caller may only look at the status; the rejection is reported through `done` and the log.
+    done.catch(() => undefined);
+    return { projection: name, done };
+  }
+
+  private async run(projection: Projection, options: RebuildOptions): Promise<RebuildResult> {
+    const { name } = projection;
+    const shadow = schemaName('rebuild', name);
+    const retired = schemaName('retired', name);
+    const started = Date.now();
+    const [{ live }] = await this.dataSource.query('SELECT current_schema() AS live');
+    const progress: RebuildProgress = { projection: name, phase: 'preparing', position: '0', head: await this.store.headPosition(), events: 0, eventsPerSecond: 0, elapsedMs: 0 };
+    let lastLog = 0;
+    const report = async (phase: RebuildPhase, force = false, lookAtHead = true) => {
+      progress.phase = phase;
+      if (lookAtHead) progress.head = await this.store.headPosition().catch(() => progress.head);
+      progress.elapsedMs = Date.now() - started;
+      progress.eventsPerSecond = progress.elapsedMs > 0 ? Math.round((progress.events * 1000) / progress.elapsedMs) : 0;
+      options.onProgress?.({ ...progress });
+      if (force || Date.now() - lastLog >= (this.options.logEveryMs ?? 2000)) {
+        lastLog = Date.now();
+        const head = BigInt(progress.head);
+        const percent = head > 0n ? Math.min(100, Number((BigInt(progress.position) * 1000n) / head) / 10) : 100;
+        this.logger.info({ ...progress, percent }, 'projection rebuild progress');
+      }
+    };
+    this.logger.info({ projection: name, tables: projection.tables, schema: shadow, head: progress.head }, 'projection rebuild started');
+    const paused = { value: false };
+    try {
+      await report('preparing', true);
+      await this.prepare(projection, live, shadow);
+      await report('building', true);
+      await this.catchUp(projection, shadow, progress, () => report('building'), options.signal);
+      await options.beforeSwap?.();
+      if (this.options.runner) {
+        await this.options.runner.pause(name);
+        paused.value = true;
+      }
+      await this.catchUp(projection, shadow, progress, () => report('building'), options.signal);
+      if (options.signal?.aborted) throw new AbortedError(name);
+      await report('swapping', true);
+      // Inside the swap transaction the store is not asked for its head: on the embedded server that query
+      // would wait for the transaction itself.
+      await this.swap(projection, live, shadow, retired, progress, () => report('swapping', false, false));
+    } catch (error) {
+      this.logger.error({ projection: name, position: progress.position, error: (error as Error).message }, 'projection rebuild failed; the live model is unchanged');
+      await this.dataSource.query(`DROP SCHEMA IF EXISTS ${ident(shadow)} CASCADE`).catch((dropError: unknown) => {
+        this.logger.warn({ projection: name, schema: shadow, err: String(dropError) }, 'could not drop the rebuild schema; the next rebuild drops it');
+      });
+      throw error;
+    } finally {
+      if (paused.value) this.options.runner?.resume(name);
+    }
+    await report('done', true);
+    this.logger.info({ projection: name, position: progress.position, events: progress.events, elapsedMs: progress.elapsedMs }, 'projection rebuilt and swapped in');
+    return { projection: name, position: progress.position, events: progress.events, elapsedMs: progress.elapsedMs };
+  }
+
+  /** A schema of empty tables shaped like the live ones, with the same constraint and index names. */
+  private async prepare(projection: Projection, live: string, shadow: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      for (const table of projection.tables) {
+        if (table === 'projection_checkpoint') throw new Error(`Projection ${projection.name} declares projection_checkpoint among its tables: the checkpoints are the runner's, not a read model`);
+        const [{ found }] = await m.query('SELECT to_regclass($1) IS NOT NULL AS found', [`${ident(live)}.${ident(table)}`]);
+        if (!found) throw new Error(`Projection ${projection.name} declares table ${table}, which does not exist in schema ${live}`);
+      }
+      await m.query(`DROP SCHEMA IF EXISTS ${ident(shadow)} CASCADE`);
+      await m.query(`CREATE SCHEMA ${ident(shadow)}`);
+      for (const table of [...projection.tables, 'projection_checkpoint']) {
+        const source = `${ident(live)}.${ident(table)}`;
+        const target = `${ident(shadow)}.${ident(table)}`;
+        // Indexes are created below under their live names: LIKE ... INCLUDING INDEXES would invent new ones.
+        await m.query(`CREATE TABLE ${target} (LIKE ${source} INCLUDING ALL EXCLUDING INDEXES)`);
+        const constraints: Array<{ name: string; def: string }> = await m.query(
+          `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
+            WHERE conrelid = $1::regclass AND contype IN ('p', 'u', 'x') ORDER BY contype, conname`,
+          [source],
+        );
+        for (const c of constraints) await m.query(`ALTER TABLE ${target} ADD CONSTRAINT ${ident(c.name)} ${c.def}`);
+        const indexes: Array<{ def: string }> = await m.query(
+          `SELECT pg_get_indexdef(x.indexrelid) AS def FROM pg_index x
+            WHERE x.indrelid = $1::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+            ORDER BY x.indexrelid`,
+          [source],
+        );
+        const [{ qualified }] = await m.query('SELECT format($1, $2::text, $3::text) AS qualified', ['%I.%I', live, table]);
+        for (const { def } of indexes) {
+          const marker = def.includes(` ON ONLY ${qualified} `) ? ` ON ONLY ${qualified} ` : ` ON ${qualified} `;
+          if (!def.includes(marker)) throw new Error(`Cannot copy index of ${table}: unexpected definition ${def}`);
+          await m.query(def.replace(marker, marker.replace(qualified, target)));
+        }
+      }
+      await m.query(`INSERT INTO ${ident(shadow)}.projection_checkpoint (name, position, status) VALUES ($1, 0, 'running')`, [projection.name]);
+    });
+  }
+
+  /** Replays the log into the new tables until a read finds nothing more. */
+  private async catchUp(projection: Projection, shadow: string, progress: RebuildProgress, report: () => Promise<void>, signal?: AbortSignal): Promise<void> {
+    const limit = this.options.batchSize ?? 500;
+    for (;;) {
+      if (signal?.aborted) throw new AbortedError(projection.name);
+      const batch = await this.store.readAll({ after: progress.position, limit });
+      if (batch.length === 0) return;
+      await this.dataSource.transaction((m) => this.applyToShadow(m, projection, shadow, batch));
+      progress.position = batch[batch.length - 1].position;
+      progress.events += batch.length;
+      await report();
+    }
+  }
+
+  private async applyToShadow(m: EntityManager, projection: Projection, shadow: string, events: RecordedEvent[]): Promise<void> {
+    const [{ path }] = await m.query(`SELECT current_setting('search_path') AS path`);
+    await m.query(`SELECT set_config('search_path', $1, true)`, [ident(shadow)]);
+    try {
+      await projection.apply(m, events);
+    } catch (error) {
+      const first = events[0];
+      const last = events[events.length - 1];
+      const event = events.length === 1 ? ` (event ${first.id} ${first.type} at position ${first.position}, stream ${first.streamId})` : ` (events at positions ${first.position}..${last.position})`;
+      throw Object.assign(new Error(`${projection.name} cannot apply${event}: ${(error as Error).message}`, { cause: error }), { events });
+    }
+    await m.query(`SELECT set_config('search_path', $1, true)`, [path]);
+    await m.query(`UPDATE ${ident(shadow)}.projection_checkpoint SET position = $2, updated_at = now() WHERE name = $1`, [projection.name, events[events.length - 1].position]);
+  }
+
+  private async swap(projection: Projection, live: string, shadow: string, retired: string, progress: RebuildProgress, report: () => Promise<void>): Promise<void> {
+    const { name } = projection;
+    const checkpoint = `${ident(live)}.projection_checkpoint`;
+    await this.dataSource.transaction(async (m) => {
+      // Lock order as in the runner's batches (checkpoint row, then tables), so neither can deadlock the other.
+      await m.query(`INSERT INTO ${checkpoint} (name, position, status) VALUES ($1, 0, 'running') ON CONFLICT (name) DO NOTHING`, [name]);
+      const [row] = await m.query(`SELECT position::text AS position FROM ${checkpoint} WHERE name = $1 FOR UPDATE`, [name]);
+      await m.query(`LOCK TABLE ${projection.tables.map((t) => `${ident(live)}.${ident(t)}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+      // A projector in another process may have applied events the new tables lack: bring them level here,
+      // while it waits for these locks. (Reads the store on another connection: PostgreSQL only, which is
+      // where another process can run; in the embedded mode the paused runner is the only projector.)
+      while (BigInt(row.position) > BigInt(progress.position)) {
+        const batch = await this.store.readAll({ after: progress.position, limit: this.options.batchSize ?? 500 });
+        if (batch.length === 0) throw new Error(`The live checkpoint of ${name} (${row.position}) is past the end of the log (${progress.position})`);
+        await this.applyToShadow(m, projection, shadow, batch);
+        progress.position = batch[batch.length - 1].position;
+        progress.events += batch.length;
+        await report();
+      }
+      await m.query(`DROP SCHEMA IF EXISTS ${ident(retired)} CASCADE`);
+      await m.query(`CREATE SCHEMA ${ident(retired)}`);
+      for (const t of projection.tables) await m.query(`ALTER TABLE ${ident(live)}.${ident(t)} SET SCHEMA ${ident(retired)}`);
+      for (const t of projection.tables) await m.query(`ALTER TABLE ${ident(shadow)}.${ident(t)} SET SCHEMA ${ident(live)}`);
+      // A serial column's sequence belongs to the old table and moved out with it; the new table's default
+      // uses the same sequence, so it comes back and changes owner.
+      const sequences: Array<{ sequence: string; tbl: string; col: string }> = await m.query(
+        `SELECT s.relname AS sequence, t.relname AS tbl, a.attname AS col
+           FROM pg_depend d
+           JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+           JOIN pg_class t ON t.oid = d.refobjid
+           JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+          WHERE d.deptype = 'a' AND t.relnamespace = $1::regnamespace`,
+        [ident(retired)],
+      );
+      for (const s of sequences) {
+        await m.query(`ALTER SEQUENCE ${ident(retired)}.${ident(s.sequence)} SET SCHEMA ${ident(live)}`);
+        await m.query(`ALTER SEQUENCE ${ident(live)}.${ident(s.sequence)} OWNED BY ${ident(live)}.${ident(s.tbl)}.${ident(s.col)}`);
+      }
+      await m.query(`DROP SCHEMA ${ident(retired)} CASCADE`);
+      await m.query(`DROP SCHEMA ${ident(shadow)} CASCADE`);
+      await m.query(`UPDATE ${checkpoint} SET position = $2, status = 'running', error = NULL, updated_at = now() WHERE name = $1`, [name, progress.position]);
+    });
+  }
+}
