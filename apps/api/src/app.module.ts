@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuthGuard, TokenVerifier } from './auth/auth.js';
 import { HealthController } from './health/health.controller.js';
 import { DocsController } from './docs/docs.controller.js';
+import { MetricsController } from './metrics/metrics.controller.js';
 import { APP_CONFIG, EVENT_STORE, LOGGER, RUNTIME, type Runtime } from './runtime.js';
 import { FEATURE_MODULES } from './features.js';
 
@@ -14,7 +15,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [CqrsModule.forRoot(), ...FEATURE_MODULES],
-      controllers: [HealthController, DocsController],
+      controllers: [HealthController, DocsController, MetricsController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: APP_CONFIG, useValue: runtime.config },

@@ -7,6 +7,7 @@ import { MonitoringDeliveryWorker, type MonitoringDeliveryOptions } from '@sped/
 import { AppModule } from './app.module.js';
 import { ProblemError, ProblemFilter, sendProblem } from './http/problem.js';
 import type { Runtime } from './runtime.js';
+import { HttpMetrics } from './metrics/metrics.js';
 
 export interface RunningServer {
   app: NestFastifyApplication;
@@ -35,7 +36,7 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
   }
   const projector = config.runProjector ? new ProjectionRunner(storage.eventStore, readModels, ALL_PROJECTIONS, logger.child({ part: 'projector' })) : undefined;
   const vault = new PersonalDataVault(readModels, resolveKeyEncryptionKey(config.personalDataKey, config.dataDir).key);
-  const runtime: Runtime = { config, logger, storage, eventStore: storage.eventStore, readModels, vault, providers, projector, startedAt: new Date() };
+  const runtime: Runtime = { config, logger, storage, eventStore: storage.eventStore, readModels, vault, providers, projector, startedAt: new Date(), httpMetrics: new HttpMetrics() };
 
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true, routerOptions: { maxParamLength: 200 } });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime), adapter, {
@@ -43,6 +44,11 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
   });
   app.useGlobalFilters(new ProblemFilter(logger));
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', async (request, reply) => {
+    // The route pattern, not the URL: ids must not explode the number of series.
+    const route = request.routeOptions?.url ?? 'unmatched';
+    runtime.httpMetrics.observe(request.method, route, reply.statusCode, reply.elapsedTime);
+  });
   // Commands are JSON only: anything else (form bodies, which the adapter would parse) is a 415.
   fastify.addHook('onRequest', async (request, reply) => {
     if (!['POST', 'PUT', 'PATCH'].includes(request.method)) return;

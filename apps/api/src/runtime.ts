@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { EventStore } from '@sped/event-store';
 import type { AppConfig, Logger, PersonalDataVault, ProviderDirectory, Storage } from '@sped/platform';
 import type { ProjectionRunner } from '@sped/read-models';
+import type { HttpMetrics } from './metrics/metrics.js';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const LOGGER = Symbol('LOGGER');
@@ -22,4 +23,5 @@ export interface Runtime {
   /** Present when this process also runs the projector (always in embedded mode). */
   projector?: ProjectionRunner;
   startedAt: Date;
+  httpMetrics: HttpMetrics;
 }

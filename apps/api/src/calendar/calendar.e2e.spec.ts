@@ -114,6 +114,15 @@ describe('unknown routes and the documentation', () => {
     expect(page.text).toContain('swagger-ui-bundle.js');
   });
 
+  it('exposes Prometheus metrics: projections, their failure state, and requests by route pattern', async () => {
+    await t.request('GET', '/v1/regulations/home-education?at=2019-06-01');
+    const res = await t.request('GET', '/metrics');
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(res.text).toContain('sped_projection_failed{projection="case-summary"} 0');
+    expect(res.text).toMatch(/sped_projection_lag_positions\{projection="case-timeline"\} \d+/);
+    expect(res.text).toContain('sped_http_requests_total{method="GET",route="/v1/regulations/:service",status="200"}');
+  });
+
   it('reports health with the event store, read models and projector lag', async () => {
     const res = await t.request('GET', '/health');
     expect(res.status).toBe(200);

@@ -30,7 +30,7 @@ export interface TestServer {
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const db = await createTestDatabase('api');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sped-api-'));
-  const config = loadConfig({ DATABASE_URL: db.connectionString, JWT_SECRET: TEST_JWT_SECRET, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env });
+  const config = loadConfig({ DATABASE_URL: db.connectionString, JWT_SECRET: TEST_JWT_SECRET, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEADLINE_SWEEP_SECONDS: '86400', ...env });
   const logger = createLogger((process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'silent');
   const server = await startServer(config, logger);
   const secret = new TextEncoder().encode(TEST_JWT_SECRET);
