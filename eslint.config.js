@@ -2,11 +2,7 @@ import nx from '@nx/eslint-plugin';
 
 // Packages the pure libraries must never import: the domain and the regulations stay free of
 // frameworks, databases and store clients, so they can be tested and reasoned about alone.
-const infrastructure = ['@nestjs/*', 'typeorm', '@nestjs/typeorm', 'pg', 'pg-*', '@kurrent/*', '@electric-sql/*', 'fastify', '@fastify/*', 'jose'  {
-    files: ['**/*.spec.ts', '**/testing/**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
-  },
-];
+const infrastructure = ['@nestjs/*', 'typeorm', '@nestjs/typeorm', 'pg', 'pg-*', '@kurrent/*', '@electric-sql/*', 'fastify', '@fastify/*', 'jose'];
 
 export default [
   ...nx.configs['flat/base'],
@@ -32,5 +28,9 @@ export default [
         },
       ],
     },
+  },
+  {
+    files: ['**/*.spec.ts', '**/testing/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 ];

@@ -46,10 +46,12 @@ export function projectJestConfig(dir) {
   const dbSetup = { globalSetup: `${root}/tools/jest/test-db.global-setup.js` };
   return {
     reporters: ['default', `${root}/tools/jest/summary-reporter.js`],
+    // Jest reads testTimeout only from the global config: int and e2e tests start servers and databases.
+    testTimeout: 120000,
     projects: [
       group('unit', dir, ['<rootDir>/src/**/*.spec.ts'], ['\\.int\\.spec\\.ts$', '\\.e2e\\.spec\\.ts$']),
-      group('int', dir, ['<rootDir>/src/**/*.int.spec.ts'], [], { ...dbSetup, testTimeout: 60000 }),
-      group('e2e', dir, ['<rootDir>/src/**/*.e2e.spec.ts'], [], { ...dbSetup, testTimeout: 120000 }),
+      group('int', dir, ['<rootDir>/src/**/*.int.spec.ts'], [], dbSetup),
+      group('e2e', dir, ['<rootDir>/src/**/*.e2e.spec.ts'], [], dbSetup),
     ],
   };
 }

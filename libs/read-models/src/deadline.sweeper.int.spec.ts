@@ -76,7 +76,12 @@ describe('Deadline sweeper', () => {
       { type: 'FileComplaint', data: { complaintId: id, providerId: 'pmpc-1', caseId: null, subject: 'inaction', addressee: 'provider', complainant: sealed, text: sealed }, metadata: { actor, now: '2022-03-01T10:00:00+06:00' } },
       { type: 'RegisterComplaint', data: { registrationNumber: 'Ж-1' }, metadata: { actor, now: '2022-03-01T11:00:00+06:00' } },
     ];
-    for (const c of commands) for (const e of decideComplaint(c, state, ctx)) (events.push(e), (state = foldComplaint([e], state)));
+    for (const c of commands) {
+      for (const e of decideComplaint(c, state, ctx)) {
+        events.push(e);
+        state = foldComplaint([e], state);
+      }
+    }
     const r = await store.append(streamId, events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata })), { expectedVersion: 0 });
     await runner.waitFor(r.position);
     await new DeadlineSweeper(store, rm, silent).sweepOnce();

@@ -15,7 +15,6 @@ function version(id: string): RegulationVersion {
 }
 
 // The malformed-file cases deliberately write values of the wrong type into the data.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Malformable = any;
 
 describe('Choosing the regulation in force', () => {
