@@ -1,12 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EventStore, NewEvent, RecordedEvent } from './event-store.js';
 import { WrongExpectedVersionError } from './event-store.js';
+import { chainEvents } from './hash-chain.js';
 
 /**
  * The command pipeline every aggregate shares: read the stream, fold, decide, append with the expected
  * version; retry on a version conflict unless the caller pinned a version (If-Match). An idempotency key
  * is remembered in the events' metadata (with a hash of the request), so a retry answers the first
- * result and appends nothing, whatever store sits behind the port.
+ * result and appends nothing, whatever store sits behind the port. Every event is hash-chained to the
+ * previous event of its stream (hash-chain.ts): the stream is read anyway, so the chain costs no I/O.
  */
 
 export interface CommandResult {
@@ -91,11 +93,15 @@ export async function executeCommand<S>(o: ExecuteOptions<S>): Promise<CommandRe
       const last = events[events.length - 1];
       return { id: o.aggregateId, streamVersion: version, position: last?.position ?? null, events: [], replayed: false };
     }
-    const toAppend: NewEvent[] = decided.map((e, i) => ({
-      ...e,
-      id: idem ? deterministicUuid('event', idem.userId, idem.key, o.streamId, String(i)) : (e.id ?? randomUUID()),
-      metadata: { ...e.metadata, ...(idem ? { idempotencyKey: idem.key, requestHash: idem.requestHash } : {}) },
-    }));
+    const toAppend: NewEvent[] = chainEvents(
+      o.streamId,
+      events[events.length - 1],
+      decided.map((e, i) => ({
+        ...e,
+        id: idem ? deterministicUuid('event', idem.userId, idem.key, o.streamId, String(i)) : (e.id ?? randomUUID()),
+        metadata: { ...e.metadata, ...(idem ? { idempotencyKey: idem.key, requestHash: idem.requestHash } : {}) },
+      })),
+    );
     try {
       const result = await o.store.append(o.streamId, toAppend, { expectedVersion: version });
       return { id: o.aggregateId, streamVersion: result.streamVersion, position: result.position, events: result.events, replayed: false };

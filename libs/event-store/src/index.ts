@@ -1,5 +1,6 @@
 export * from './event-store.js';
 export * from './command-handling.js';
+export * from './hash-chain.js';
 export * from './kurrentdb/kurrentdb-event-store.js';
 export { PostgresEventStore } from './postgres/postgres-event-store.js';
 export type { EventStoreLogger, MigrationReport, PostgresEventStoreOptions } from './postgres/postgres-event-store.js';

@@ -4,7 +4,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CurrentActor, Roles, type Actor } from '../auth/auth.js';
 import { registerOperation } from '../docs/openapi.js';
-import { notFound } from '../http/problem.js';
+import { forbidden, notFound } from '../http/problem.js';
+import { caseStreamId } from '@sped/domain';
+import { verifyStream } from '@sped/event-store';
 import { parseOr400 } from '../http/validation.js';
 import { uuid } from '../http/schemas.js';
 import type { CommandResult } from '@sped/event-store';
@@ -50,6 +52,15 @@ registerOperation({
   summary: 'Cases: filter by provider, service, stage, status, executor, overdue now, application dates; newest first, cursor pages',
   query: listCasesQuery,
   responses: { 200: { description: '{ items, nextCursor }' } },
+});
+registerOperation({
+  method: 'get',
+  path: '/v1/cases/:id/verify',
+  tag: 'cases',
+  summary: "Verify the case's hash chain: every event still matches its hash and links to the one before",
+  description: 'Answers 200 with ok:false and the first broken link (event id, version, position, reason) when the stored history was altered.',
+  params: idParams,
+  responses: { 200: { description: '{ ok, checked, firstBroken }' } },
 });
 registerOperation({ method: 'get', path: '/v1/cases/:id', tag: 'cases', summary: 'A case: its state and steps with norm, start, due, done and verdict', params: idParams, responses: { 200: { description: 'The case' } } });
 
@@ -98,6 +109,19 @@ export class CasesController {
     const headers = commandHeaders(request, actor, raw);
     const result = await this.commands.execute<RecordCaseAction, CommandResult>(new RecordCaseAction(id, body, actor, headers));
     return send(reply, result);
+  }
+
+  @Get(':id/verify')
+  @Roles('investigator', 'quality-control', 'admin', 'director', 'head')
+  async verify(@Param() params: unknown, @CurrentActor() actor: Actor) {
+    const { id } = parseOr400(idParams, params, 'params');
+    const events = await this.runtime.eventStore.readStream(caseStreamId(id));
+    if (events.length === 0) throw notFound(`No case ${id}.`);
+    const submitted = events[0].data as { providerId?: string };
+    if ((actor.role === 'director' || actor.role === 'head') && submitted.providerId !== actor.providerId) {
+      throw forbidden('PROVIDER_MISMATCH', `A ${actor.role} of ${actor.providerId} may verify only its own cases.`);
+    }
+    return { id, ...verifyStream(caseStreamId(id), events) };
   }
 
   @Get(':id')
