@@ -397,3 +397,21 @@ export function judgeNorm(
   }
   return { ...verdict, status: atRisk ? 'at-risk' : 'open', remaining: { amount: remaining, unit: excessUnit } };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Late recording
+
+/**
+ * An action is flagged as recorded late when it was recorded after the end of the first working day
+ * following the day it happened (Friday's action recorded on Monday is not late; on Tuesday it is). One rule
+ * for the case timeline and the investigators' replay.
+ */
+export const LATE_RECORDING = { amount: 1, unit: 'working-days' } as const;
+
+export function recordingDeadline(occurredAt: Instant, calendar: KzCalendar = getDefaultCalendar()): Date {
+  return dueAt(occurredAt, LATE_RECORDING.amount, LATE_RECORDING.unit, DEFAULT_SCHEDULE, calendar).dueAt;
+}
+
+export function isRecordedLate(occurredAt: Instant, recordedAt: Instant, calendar: KzCalendar = getDefaultCalendar()): boolean {
+  return toEpochMs(recordedAt) > recordingDeadline(occurredAt, calendar).getTime();
+}

@@ -93,7 +93,9 @@ describe('Refusal and correction', () => {
 describe('Who may act', () => {
   let caseId: string;
   beforeAll(async () => {
-    caseId = (await open(30)).body.id;
+    const opened = await open(30);
+    caseId = opened.body.id;
+    await t.projected(opened.body.position);
   });
 
   it('answers 401 without a token and with a forged one', async () => {

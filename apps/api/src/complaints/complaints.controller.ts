@@ -41,13 +41,21 @@ function assertScope(actor: Actor, row: ComplaintRow) {
   if (actor.role === 'applicant' && row.state.filedBy.userId !== actor.userId) throw forbidden('NOT_OWN_COMPLAINT', 'An applicant may see only their own complaints.');
 }
 
-/** The review term's verdict against now: open, at-risk, overdue; or answered on time / late. */
+/**
+ * The review term's verdict against now: open, at-risk, overdue; answered on time or late. A term that
+ * stopped without an answer (withdrawn, taken to court, forwarded and awaiting registration by the
+ * authorized body) is not judged against today: it says `stopped`.
+ */
 export function complaintVerdict(row: ComplaintRow, now: Date) {
-  const term = runningReviewTerm(row.state) ?? row.state.registrations.at(-1)?.term;
-  const registeredAt = row.registeredAt;
-  if (!term || !registeredAt) return null;
+  const last = row.state.registrations.at(-1);
+  const term = runningReviewTerm(row.state) ?? (row.answeredAt ? last?.term : undefined);
+  if (!term || !row.registeredAt) {
+    return last && !row.answeredAt
+      ? { status: 'stopped' as const, dueAt: null, lastDay: null, remaining: null, excess: null, term: { amount: last.term.amount, unit: last.term.unit, source: last.term.source }, provisional: false }
+      : null;
+  }
   const norm = { kind: 'limit' as const, amount: term.amount, unit: term.unit, source: term.source };
-  const v = judgeNorm(norm, registeredAt, row.answeredAt, now);
+  const v = judgeNorm(norm, row.registeredAt, row.answeredAt, now);
   return { status: v.status, dueAt: v.dueAtLocal, lastDay: v.lastDay, remaining: v.remaining, excess: v.excess, term: { amount: term.amount, unit: term.unit, source: term.source }, provisional: v.provisional };
 }
 

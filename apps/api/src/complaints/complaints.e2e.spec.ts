@@ -85,3 +85,17 @@ describe('Complaint scope', () => {
     expect(res.body.errors[0].field).toBe('query.status');
   });
 });
+
+describe('A withdrawn complaint', () => {
+  it('is not judged against today: its term stopped', async () => {
+    const filed = await file('provider', 5, tok.clerk, almaty('2022-04-04', '10:00'));
+    await act(filed.body.id, { type: 'RegisterComplaint', registrationNumber: 'Ж-30', occurredAt: almaty('2022-04-04', '10:30') }, tok.clerk);
+    const withdrawn = await act(filed.body.id, { type: 'WithdrawComplaint', reason: 'Resolved by phone', occurredAt: almaty('2022-04-05', '10:00') }, tok.clerk);
+    expect(withdrawn.status).toBe(201);
+    await t.projected(withdrawn.body.position);
+    const got = await t.request('GET', `/v1/complaints/${filed.body.id}`, { token: tok.director });
+    expect(got.body).toMatchObject({ status: 'withdrawn', verdict: { status: 'stopped', dueAt: null } });
+    const overdue = await t.request('GET', '/v1/complaints?status=overdue', { token: tok.director });
+    expect(overdue.body.items.map((i: { id: string }) => i.id)).not.toContain(filed.body.id);
+  });
+});

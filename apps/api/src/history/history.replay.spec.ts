@@ -216,7 +216,8 @@ describe('Case history replay', () => {
     it('names the event the correction corrects and keeps the original in the history', () => {
       expect(after.events.map((e) => e.eventId)).toContain(sent.id);
       expect(after.events.at(-1)).toMatchObject({ eventId: correction.id, type: 'ActionCorrected', corrects: { eventId: sent.id, type: 'SentToHead' }, data: { reason: 'Typed 09:50 instead of 09:12' } });
-      expect(after.state?.actions.find((a) => a.type === 'SentToHead')).toMatchObject({ occurredAt: '2019-06-03T03:12:00.000Z', eventId: correction.id, corrections: [{ correctedEventId: sent.id }] });
+      expect(stepOf(after, 'pmpc-1')).toMatchObject({ completedAt: '2019-06-03T03:12:00.000Z', completedByEventId: correction.id });
+      expect(stepOf(before, 'pmpc-1')).toMatchObject({ completedAt: '2019-06-03T03:50:00.000Z', completedByEventId: sent.id });
     });
   });
 

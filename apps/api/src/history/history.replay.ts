@@ -21,7 +21,7 @@ import {
   type ExistingCase,
   type ExistingComplaint,
 } from '@sped/domain';
-import { DEFAULT_SCHEDULE, dueAt, judgeNorm, toLocalIso, type Norm, type RegulationVersion, type Verdict, type WorkingSchedule } from '@sped/regulations';
+import { DEFAULT_SCHEDULE, dueAt, judgeNorm, toLocalIso, type Norm, type RegulationVersion, type Verdict, type WorkingSchedule, LATE_RECORDING } from '@sped/regulations';
 
 /** Where the replay stops. Instants are ISO-8601 with an offset; positions are the store's decimal strings. */
 export type HistoryCut =
@@ -38,7 +38,7 @@ export type HistoryCut =
  * "Time"). This is the project's threshold for flagging, not a legal norm: no source sets a recording term.
  * Something done on Friday and recorded on Monday is not late; recorded on Tuesday, it is.
  */
-export const LATE_RECORDING_THRESHOLD = { amount: 1, unit: 'working-days' } as const;
+export const LATE_RECORDING_THRESHOLD = LATE_RECORDING;
 
 const MICROS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -47,6 +47,12 @@ const MICROS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d
  * cut compared in milliseconds could disagree with the same cut pushed down to the store.
  */
 export function epochMicros(instant: string): number {
+  // Fast path for the store's own form, 2019-06-03T03:00:00.123456Z (or .123Z).
+  if (instant.length >= 24 && instant.charCodeAt(instant.length - 1) === 90 && instant.charCodeAt(19) === 46 && instant.length <= 27) {
+    const seconds = Date.parse(instant.slice(0, 19) + 'Z');
+    const fraction = instant.slice(20, -1);
+    if (!Number.isNaN(seconds) && /^\d+$/.test(fraction)) return seconds * 1000 + Number(fraction.padEnd(6, '0'));
+  }
   const m = MICROS.exec(instant);
   const seconds = m ? Date.parse(m[1] + m[3]) : Number.NaN;
   if (!m || Number.isNaN(seconds)) throw new RangeError(`not an ISO-8601 instant with an offset: ${JSON.stringify(instant)}`);
@@ -64,10 +70,10 @@ function positionAtOrBefore(position: string, cut: string): boolean {
   return position.length === cut.length ? position <= cut : position.length < cut.length;
 }
 
-function isIncluded(event: RecordedEvent, cut: HistoryCut, cutMicros: number): boolean {
+function isIncluded(event: RecordedEvent, recordedMicros: number, cut: HistoryCut, cutMicros: number): boolean {
   if (cut.kind === 'everything') return true;
   if (cut.kind === 'position') return positionAtOrBefore(event.position, cut.position);
-  return epochMicros(event.recordedAt) <= cutMicros;
+  return recordedMicros <= cutMicros;
 }
 
 /** The judging instant of a cut. */
@@ -124,11 +130,22 @@ export const SEALED = 'sealed';
 
 /** Personal data travels as `{ personId, sealed }`: any such object is replaced, wherever it sits. */
 function withoutPersonalData(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutPersonalData);
   if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(withoutPersonalData);
   if ('sealed' in value) return SEALED;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = withoutPersonalData(v);
+  return out;
+}
+
+/** An event's data as shown: the step mark moves to the envelope, personal data is withheld. */
+function shownData(data: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (data === null || typeof data !== 'object') return out;
+  for (const [k, v] of Object.entries(data)) {
+    if (k === 'stepId' || k === 'completesStep') continue;
+    out[k] = v === null || typeof v !== 'object' ? v : withoutPersonalData(v);
+  }
   return out;
 }
 
@@ -148,21 +165,21 @@ function stepIdOf(event: RecordedEvent): string | null {
  */
 function lateRecordingJudge() {
   const cache = new Map<number, number>();
-  return (occurredAt: string, recordedAt: string): boolean => {
+  return (occurredMs: number, recordedMicros: number): boolean => {
     // Keyed by UTC hour: Almaty's offset is a whole number of hours, so its date never changes within one.
-    const hour = Math.floor(Date.parse(occurredAt) / 3_600_000);
+    const hour = Math.floor(occurredMs / 3_600_000);
     let limitMs = cache.get(hour);
     if (limitMs === undefined) {
-      limitMs = dueAt(occurredAt, LATE_RECORDING_THRESHOLD.amount, LATE_RECORDING_THRESHOLD.unit).dueAt.getTime();
+      limitMs = dueAt(occurredMs, LATE_RECORDING_THRESHOLD.amount, LATE_RECORDING_THRESHOLD.unit).dueAt.getTime();
       cache.set(hour, limitMs);
     }
-    return epochMicros(recordedAt) > limitMs * 1000;
+    return recordedMicros > limitMs * 1000;
   };
 }
 
-function showEvent(event: RecordedEvent, isLate: (o: string, r: string) => boolean): HistoryEvent {
+function showEvent(event: RecordedEvent, recordedMicros: number, isLate: (occurredMs: number, recordedMicros: number) => boolean): HistoryEvent {
   const occurredAt = event.metadata.occurredAt;
-  const { stepId: _s, completesStep: _c, ...rest } = (event.data ?? {}) as Record<string, unknown>;
+  const occurredMs = Date.parse(occurredAt);
   const shown: HistoryEvent = {
     eventId: event.id,
     type: event.type,
@@ -171,10 +188,10 @@ function showEvent(event: RecordedEvent, isLate: (o: string, r: string) => boole
     actor: actorOf(event),
     occurredAt,
     recordedAt: event.recordedAt,
-    recordedLate: isLate(occurredAt, event.recordedAt),
-    recordingDelayMs: Date.parse(event.recordedAt) - Date.parse(occurredAt),
+    recordedLate: isLate(occurredMs, recordedMicros),
+    recordingDelayMs: Math.floor(recordedMicros / 1000) - occurredMs,
     stepId: stepIdOf(event),
-    data: withoutPersonalData(rest) as Record<string, unknown>,
+    data: shownData(event.data),
   };
   if (event.type === 'ActionCorrected') {
     const d = event.data as { correctedEventId: string; correctedType: string };
@@ -207,8 +224,9 @@ function replay<S>(events: readonly RecordedEvent[], cut: HistoryCut, initial: S
   const later: RecordedLaterEvent[] = [];
   let state = initial;
   for (const event of events) {
-    if (isIncluded(event, cut, asOfMicros)) {
-      shown.push(showEvent(event, isLate));
+    const recordedMicros = epochMicros(event.recordedAt);
+    if (isIncluded(event, recordedMicros, cut, asOfMicros)) {
+      shown.push(showEvent(event, recordedMicros, isLate));
       state = evolve(state, event);
     } else if (epochMicros(event.metadata.occurredAt) <= asOfMicros) {
       later.push(showLater(event));
@@ -293,17 +311,6 @@ function caseStateView(state: ExistingCase) {
     grade: state.grade,
     submittedAt: submission?.occurredAt ?? null,
     submittedBy: state.submittedBy,
-    /** Procedural actions with their values as corrected by then (no personal data). */
-    actions: state.actions.map((a) => ({
-      eventId: a.eventId,
-      eventIds: a.eventIds,
-      type: a.type,
-      stepId: a.stepId,
-      occurredAt: a.occurredAt,
-      actor: a.actor,
-      values: withoutPersonalData(a.values),
-      corrections: a.corrections.map((c) => ({ eventId: c.eventId, correctedEventId: c.correctedEventId, reason: c.reason, occurredAt: c.occurredAt ?? null, values: withoutPersonalData(c.values) })),
-    })),
     deadlinesPassed: state.deadlinesPassed,
   };
 }
@@ -331,7 +338,9 @@ export function replayCaseHistory(input: CaseReplayInput) {
           completedAt: s.completedAt,
           performedBy: s.performedBy,
           completedByEventId: s.completedByEventId,
-          activities: s.activities,
+          /** Activities of the step recorded by then (sessions, signatures); each is in `events` with this stepId. */
+          activityCount: s.activities.length,
+          lastActivityAt: s.activities.reduce<string | null>((last, a) => (last === null || a.occurredAt > last ? a.occurredAt : last), null),
           deadlinePassed: s.deadlinePassed,
           verdict: judgeStep(s.norm, s.startedAt, s.completedAt, s.status === 'stopped', r.asOf, schedule),
         }))

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../testing/test-server.js';
@@ -27,10 +27,17 @@ async function sql(text: string, params: unknown[] = []) {
   }
 }
 
+/** Runs the verify CLI against the test database. Asynchronously: on PGlite the database is served by this very process. */
 const verifyCli = () =>
-  spawnSync(process.execPath, [path.join(root, 'apps/api/dist/cli/verify.js')], {
-    env: { ...process.env, DATABASE_URL: t.db.connectionString, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' },
-    encoding: 'utf8',
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'apps/api/dist/cli/verify.js')], {
+      env: { ...process.env, DATABASE_URL: t.db.connectionString, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 
 describe('Tamper evidence', () => {
@@ -39,7 +46,7 @@ describe('Tamper evidence', () => {
     const res = await t.request('GET', `/v1/cases/${id}/verify`, { token: tok.investigator });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ ok: true, checked: FLOWS[0].steps.length + 1, firstBroken: null });
-    const cli = verifyCli();
+    const cli = await verifyCli();
     expect(cli.stdout).toMatch(/^OK: \d+ streams, \d+ events, every hash chain holds\./);
     expect(cli.status).toBe(0);
   });
@@ -53,7 +60,7 @@ describe('Tamper evidence', () => {
     const res = await t.request('GET', `/v1/cases/${id}/verify`, { token: tok.investigator });
     expect(res.body).toMatchObject({ ok: false, firstBroken: { eventId: row.id, streamVersion: row.stream_version, type: 'ResultDrawnUp', reason: 'hash-mismatch' } });
 
-    const cli = verifyCli();
+    const cli = await verifyCli();
     expect(cli.status).toBe(1);
     expect(cli.stdout).toContain(`case-${id} version ${row.stream_version} (event ${row.id}, ResultDrawnUp`);
   });

@@ -96,7 +96,7 @@ export class CaseStep {
   @Column({ type: 'text', name: 'performed_by_user', nullable: true })
   performedByUser!: string | null;
 
-  /** An action of the step was recorded much later than it happened (see LATE_RECORDING_THRESHOLD_MS). */
+  /** An action of the step was recorded after the end of the next working day (LATE_RECORDING in @sped/regulations). */
   @Column({ type: 'boolean', name: 'recorded_late' })
   recordedLate!: boolean;
 

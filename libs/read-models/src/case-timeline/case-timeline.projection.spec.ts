@@ -2,7 +2,7 @@ import { DEFAULT_SCHEDULE } from '@sped/regulations';
 import { foldCase, type CaseEvent } from '@sped/domain';
 import type { ExistingCase } from '@sped/domain';
 import { CaseScript } from '../testing/fixtures.js';
-import { caseStepRows, LATE_RECORDING_THRESHOLD_MS } from './case-timeline.projection.js';
+import { caseStepRows } from './case-timeline.projection.js';
 
 const stateOf = (s: CaseScript) => foldCase(s.events as CaseEvent[]) as ExistingCase;
 
@@ -32,12 +32,14 @@ describe('Case timeline rows', () => {
     expect(caseStepRows(stateOf(s), '3', DEFAULT_SCHEDULE)[0]).toMatchObject({ workingMinutes: 0, verdict: 'on-time' });
   });
 
-  it('flags a step whose action was recorded more than a day after it happened', () => {
-    const s = new CaseScript('home-education').submit('2021-09-06T09:00:00+06:00');
-    s.accept('2021-09-06T09:05:00+06:00');
+  it('flags a step whose action was recorded after the end of the next working day', () => {
+    // Accepted on Friday 10 September 2021: recording it on Monday is in time, on Tuesday it is late.
+    const s = new CaseScript('home-education').submit('2021-09-10T09:00:00+06:00');
+    s.accept('2021-09-10T09:05:00+06:00');
     const state = stateOf(s);
-    const late = { ...state, actions: state.actions.map((a) => (a.type === 'DocumentsAccepted' ? { ...a, recordedAt: new Date(Date.parse(a.occurredAt) + LATE_RECORDING_THRESHOLD_MS + 60_000).toISOString() } : a)) };
-    expect(caseStepRows(late, '2', DEFAULT_SCHEDULE)[0].recordedLate).toBe(true);
+    const recordedOn = (at: string) => ({ ...state, actions: state.actions.map((a) => (a.type === 'DocumentsAccepted' ? { ...a, recordedAt: at } : a)) });
+    expect(caseStepRows(recordedOn('2021-09-13T17:00:00+06:00'), '2', DEFAULT_SCHEDULE)[0].recordedLate).toBe(false);
+    expect(caseStepRows(recordedOn('2021-09-14T09:00:00+06:00'), '2', DEFAULT_SCHEDULE)[0].recordedLate).toBe(true);
     expect(caseStepRows(state, '2', DEFAULT_SCHEDULE)[0].recordedLate).toBe(false);
   });
 });

@@ -1,14 +1,12 @@
 import { In, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '@sped/event-store';
 import { caseStage, caseSteps, evolveCase, initialCaseState, isCaseEventType, type CaseEvent, type ExistingCase } from '@sped/domain';
-import { DEFAULT_SCHEDULE, judgeNorm, localDateOf, regulationById, workingDaysBetween, workingTimeBetween, type WorkingSchedule } from '@sped/regulations';
-import { applyOnce, type Projection } from '../projection.js';
+import { DEFAULT_SCHEDULE, isRecordedLate, judgeNorm, localDateOf, regulationById, workingDaysBetween, workingTimeBetween, type WorkingSchedule } from '@sped/regulations';
+import { applyOnce, writeRows, type Projection } from '../projection.js';
 import { CaseStep, CaseTimelineState } from './case-step.entity.js';
 
 const CASE_PREFIX = 'case-';
 
-/** An action recorded more than a day after it happened is flagged on its step. */
-export const LATE_RECORDING_THRESHOLD_MS = 24 * 60 * 60 * 1000;
 
 export type ScheduleResolver = (providerId: string) => WorkingSchedule;
 
@@ -36,10 +34,12 @@ export function caseStepRows(state: ExistingCase, lastPosition: string, schedule
   if (!regulation) return [];
   const stage = caseStage(state) ?? 'submitted';
   const recordingDelay = new Map<string, number>();
+  const lateSteps = new Set<string>();
   for (const a of state.actions) {
     if (!a.stepId) continue;
     const delay = Math.max(0, ms(a.recordedAt) - ms(a.occurredAt));
     recordingDelay.set(a.stepId, Math.max(recordingDelay.get(a.stepId) ?? 0, delay));
+    if (isRecordedLate(a.occurredAt, a.recordedAt)) lateSteps.add(a.stepId);
   }
   return caseSteps(state, regulation).map((s) => {
     const completed = s.status === 'completed' && s.completedAt !== null;
@@ -81,7 +81,7 @@ export function caseStepRows(state: ExistingCase, lastPosition: string, schedule
       durationDays,
       performedByRole: s.performedBy?.role ?? null,
       performedByUser: s.performedBy?.userId ?? null,
-      recordedLate: delay > LATE_RECORDING_THRESHOLD_MS,
+      recordedLate: lateSteps.has(s.stepId),
       maxRecordingDelayMs: String(delay),
       deadlineRecorded: s.deadlinePassed !== null,
       provisional: verdict?.provisional ?? false,
@@ -118,8 +118,8 @@ export const caseTimelineProjection: Projection = {
       steps.push(...caseStepRows(row.state, row.lastPosition, resolveSchedule(row.state.providerId)));
     }
     if (saved.length === 0) return;
-    await states.save(saved, { reload: false });
+    await writeRows(manager, CaseTimelineState, saved, 'upsert');
     await manager.getRepository(CaseStep).delete({ caseId: In(saved.map((r) => r.caseId)) });
-    for (let i = 0; i < steps.length; i += 1000) await manager.getRepository(CaseStep).insert(steps.slice(i, i + 1000));
+    await writeRows(manager, CaseStep, steps, 'insert');
   },
 };
