@@ -7,9 +7,9 @@ const infrastructure = ['@nestjs/*', 'typeorm', '@nestjs/typeorm', 'pg', 'pg-*',
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
-  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', '.nx/**', 'bench/results/**', 'apps/web/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', '.nx/**', 'bench/results/**', 'apps/web/e2e/**', 'apps/web/*.js'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@nx/enforce-module-boundaries': [
@@ -24,6 +24,8 @@ export default [
             { sourceTag: 'type:read-model', onlyDependOnLibsWithTags: ['type:domain', 'type:regulations', 'type:adapter'] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:adapter', 'type:regulations'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:regulations', 'type:adapter', 'type:read-model', 'type:platform'] },
+            // The dashboard reads only the public HTTP API: no workspace library, no server package.
+            { sourceTag: 'type:web', onlyDependOnLibsWithTags: [], bannedExternalImports: [...infrastructure, 'zod', 'pino', 'rxjs'] },
           ],
         },
       ],

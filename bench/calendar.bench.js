@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { addDaysToDate, dayInfo, dueAt, localDateOf, toEpochMs, toLocalIso } from '../libs/regulations/dist/index.js';
 
+export const order = 8;
 const TARGET_RATIO = 100;
 
 /** Deterministic inputs (xorshift32), so every run times the same work. */

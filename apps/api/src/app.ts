@@ -8,6 +8,8 @@ import { AppModule } from './app.module.js';
 import { ProblemError, ProblemFilter, sendProblem } from './http/problem.js';
 import type { Runtime } from './runtime.js';
 import { HttpMetrics } from './metrics/metrics.js';
+import { rateLimitHook, TokenBucketLimiter } from './http/rate-limit.js';
+import { TokenVerifier } from './auth/auth.js';
 
 export interface RunningServer {
   app: NestFastifyApplication;
@@ -29,7 +31,7 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
   const storage = await openStorage(config, logger);
   let readModels;
   try {
-    readModels = await openReadModels({ url: storage.readModelUrl, poolSize: storage.readModelPoolSize });
+    readModels = await openReadModels({ url: storage.readModelUrl, poolSize: storage.readModelPoolSize, queryTimeoutMs: config.databaseQueryTimeoutMs });
   } catch (error) {
     await storage.close();
     throw error;
@@ -49,6 +51,11 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
     const route = request.routeOptions?.url ?? 'unmatched';
     runtime.httpMetrics.observe(request.method, route, reply.statusCode, reply.elapsedTime);
   });
+  // Before anything else reads the request: a throttled client costs a token check, not a body parse.
+  if (config.rateLimitPerMinute > 0) {
+    const verifier = app.get(TokenVerifier);
+    fastify.addHook('onRequest', rateLimitHook(new TokenBucketLimiter(config.rateLimitPerMinute), async (request) => (await verifier.verifyRequest(request)).userId));
+  }
   // Commands are JSON only: anything else (form bodies, which the adapter would parse) is a 415.
   fastify.addHook('onRequest', async (request, reply) => {
     if (!['POST', 'PUT', 'PATCH'].includes(request.method)) return;

@@ -7,6 +7,10 @@ import { ComplianceModule } from './compliance/compliance.controller.js';
 import { WorkloadModule } from './workload/workload.controller.js';
 import { HistoryModule } from './history/history.controller.js';
 import { MonitoringModule } from './monitoring/monitoring.controller.js';
+import { AuthModule } from './auth/auth.controller.js';
+import { ProvidersModule } from './providers/providers.controller.js';
+import { DashboardModule } from './dashboard/dashboard.controller.js';
+import { AdminModule } from './admin/admin.controller.js';
 
-/** The feature modules mounted under /v1. */
-export const FEATURE_MODULES: Type[] = [CalendarModule, RegulationsModule, CasesModule, ComplaintsModule, ComplianceModule, WorkloadModule, HistoryModule, MonitoringModule];
+/** The feature modules mounted under /v1 (and the dashboard at /). */
+export const FEATURE_MODULES: Type[] = [CalendarModule, RegulationsModule, CasesModule, ComplaintsModule, ComplianceModule, WorkloadModule, HistoryModule, MonitoringModule, AuthModule, ProvidersModule, DashboardModule, AdminModule];

@@ -23,7 +23,9 @@ async function main() {
     process.once('SIGINT', () => void stop('SIGINT'));
     process.once('SIGTERM', () => void stop('SIGTERM'));
     if (config.mode === 'embedded') {
-      process.stdout.write(`\nSpecial-education compliance monitor is running (embedded storage in ${config.dataDir}).\n  API:  ${server.url}/v1\n  Docs: ${server.url}/docs\n  Token: npm run token -- --role head --provider <providerId>\n\n`);
+      process.stdout.write(
+        `\nSpecial-education compliance monitor is running (embedded storage in ${config.dataDir}).\n  Dashboard: ${server.url}/  (demo sign-in; fill it with \`npm run seed\` in another terminal)\n  API:  ${server.url}/v1\n  Docs: ${server.url}/docs\n  Token: npm run token -- --role head --provider <providerId>\n\n`,
+      );
     }
   } catch (error) {
     logger.fatal({ err: error }, `could not start: ${(error as Error).message}`);

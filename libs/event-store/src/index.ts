@@ -3,6 +3,7 @@ export * from './command-handling.js';
 export * from './hash-chain.js';
 export * from './kurrentdb/kurrentdb-event-store.js';
 export { PostgresEventStore } from './postgres/postgres-event-store.js';
+export { unavailableReason } from './postgres/pg-errors.js';
 export type { EventStoreLogger, MigrationReport, PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
 export { DEFAULT_SCHEMA as DEFAULT_EVENT_STORE_SCHEMA } from './postgres/schema.js';
 export { startEmbeddedPostgres, IN_MEMORY } from './embedded/embedded-postgres.js';

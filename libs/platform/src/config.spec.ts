@@ -40,6 +40,14 @@ describe('Configuration from the environment', () => {
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET: must be at least 32 characters/);
   });
 
+  it('mints demo tokens in embedded mode unless DEMO_TOKENS=false, and against a database only when DEMO_TOKENS=true', () => {
+    expect(loadConfig({}).demoTokens).toBe(true);
+    expect(loadConfig({ DEMO_TOKENS: 'false' }).demoTokens).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db/sped' }).demoTokens).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db/sped', DEMO_TOKENS: 'true' }).demoTokens).toBe(true);
+    expect(() => loadConfig({ DEMO_TOKENS: 'sometimes' })).toThrow(/DEMO_TOKENS: must be true or false/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).mode).toBe('embedded');
   });

@@ -48,6 +48,9 @@ const schema = z.object({
   CALENDAR_DATA_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
   PROVIDERS_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
   DEADLINE_SWEEP_SECONDS: int(1, 86400),
+  RATE_LIMIT_PER_MINUTE: int(0, 1_000_000),
+  DATABASE_QUERY_TIMEOUT_SECONDS: int(1, 3600),
+  DEMO_TOKENS: bool,
   PERSONAL_DATA_KEY: z.preprocess(
     emptyToUndefined,
     z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)').optional(),
@@ -81,6 +84,12 @@ export interface AppConfig {
   deadlineSweepMs: number;
   /** Key-encryption key for the per-person keys (base64); generated into DATA_DIR when absent. */
   personalDataKey?: string;
+  /** Requests a client (a token's subject, else an IP address) may make per minute, in bursts up to that many; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** A database statement (event store or read models) that takes longer fails, and the request with 503: a stalled database must not hang requests or the projector. */
+  databaseQueryTimeoutMs: number;
+  /** Whether POST /v1/auth/demo-token mints tokens for any role (the dashboard's demo sign-in): DEMO_TOKENS, by default on in embedded mode only. */
+  demoTokens: boolean;
 }
 
 export class ConfigError extends Error {
@@ -128,5 +137,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     deadlineSweepMs: (e.DEADLINE_SWEEP_SECONDS ?? 60) * 1000,
     providersFile: e.PROVIDERS_FILE ? path.resolve(cwd, e.PROVIDERS_FILE) : undefined,
     personalDataKey: e.PERSONAL_DATA_KEY,
+    demoTokens: e.DEMO_TOKENS ?? mode === 'embedded',
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 1200,
+    databaseQueryTimeoutMs: (e.DATABASE_QUERY_TIMEOUT_SECONDS ?? 30) * 1000,
   };
 }

@@ -20,7 +20,7 @@ export async function openStorage(config: AppConfig, logger: Logger): Promise<St
     const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
     try {
       // One PGlite session serves every connection, so small pools do as well as large ones.
-      const eventStore = await PostgresEventStore.create({ connectionString: embedded.connectionString, logger, poolSize: 4 });
+      const eventStore = await PostgresEventStore.create({ connectionString: embedded.connectionString, logger, poolSize: 4, queryTimeoutMs: config.databaseQueryTimeoutMs });
       logger.info({ mode: config.mode, dataDir: config.dataDir }, 'storage: embedded PGlite');
       return {
         mode: config.mode,
@@ -41,7 +41,7 @@ export async function openStorage(config: AppConfig, logger: Logger): Promise<St
   const databaseUrl = config.databaseUrl;
   if (!databaseUrl) throw new Error(`${config.mode} mode needs DATABASE_URL`);
   if (config.mode === 'server') {
-    const eventStore = await PostgresEventStore.create({ connectionString: databaseUrl, logger });
+    const eventStore = await PostgresEventStore.create({ connectionString: databaseUrl, logger, queryTimeoutMs: config.databaseQueryTimeoutMs });
     logger.info({ mode: config.mode }, 'storage: PostgreSQL');
     return {
       mode: config.mode,

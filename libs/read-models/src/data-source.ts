@@ -21,6 +21,8 @@ export interface ReadModelDataSourceOptions {
   poolSize?: number;
   /** Schema to keep the read models in (default: the connection's search_path, normally public). */
   schema?: string;
+  /** Give up on a statement after this long, server side and (for a server that stopped answering) client side (default 30000 ms). */
+  queryTimeoutMs?: number;
 }
 
 export function createReadModelDataSource(options: ReadModelDataSourceOptions): DataSource {
@@ -36,6 +38,12 @@ export function createReadModelDataSource(options: ReadModelDataSourceOptions): 
     extra: {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: 5000,
+      // Without these a query on a stalled server (or a dead peer that sent no reset) waits forever, and so
+      // do the request and the projector behind it. The client-side limit comes a little after the server's
+      // own, which cancels a merely slow statement and keeps the connection.
+      statement_timeout: options.queryTimeoutMs ?? 30_000,
+      query_timeout: (options.queryTimeoutMs ?? 30_000) + 1000,
+      keepAlive: true,
       // bigint positions stay strings (TypeORM's default for bigint columns).
     },
   });

@@ -38,8 +38,9 @@ export interface RebuildOptions {
   /** Abandons the rebuild before the swap (the live model stays as it was). */
   signal?: AbortSignal;
   /**
-   * Awaited once the new tables have caught up with the log, before the live projection is paused and the
-   * tables swapped. For tests that race a live projector against the swap.
+   * Awaited once the new tables have caught up with the log (and this process's live projection is paused),
+   * just before the swap transaction. For tests that look at the model mid-rebuild or race a projector of
+   * another process against the swap; it must not wait for the paused projection.
    */
   beforeSwap?: () => Promise<void>;
 }
@@ -120,8 +121,14 @@ class AbortedError extends Error {
  * transaction, so nothing leaks to other users of the connection, not even on the embedded server where all
  * connections share one session (a transaction there holds the session to itself).
  */
+/**
+ * Rebuilds running in this process, per read-model database: the advisory lock keeps other processes out,
+ * but on the embedded server every connection shares one session, where that lock is re-entrant.
+ */
+const RUNNING = new WeakMap<DataSource, Set<string>>();
+
 export class ProjectionRebuilder {
-  private readonly running = new Set<string>();
+  private readonly running: Set<string>;
 
   constructor(
     private readonly store: EventStore,
@@ -129,7 +136,11 @@ export class ProjectionRebuilder {
     private readonly projections: readonly Projection[],
     private readonly logger: RebuildLogger,
     private readonly options: ProjectionRebuilderOptions = {},
-  ) {}
+  ) {
+    let running = RUNNING.get(dataSource);
+    if (!running) RUNNING.set(dataSource, (running = new Set()));
+    this.running = running;
+  }
 
   projection(name: string): Projection {
     const projection = this.projections.find((p) => p.name === name);
@@ -203,12 +214,12 @@ export class ProjectionRebuilder {
       await this.prepare(projection, live, shadow);
       await report('building', true);
       await this.catchUp(projection, shadow, progress, () => report('building'), options.signal);
-      await options.beforeSwap?.();
       if (this.options.runner) {
         await this.options.runner.pause(name);
         paused.value = true;
       }
       await this.catchUp(projection, shadow, progress, () => report('building'), options.signal);
+      await options.beforeSwap?.();
       if (options.signal?.aborted) throw new AbortedError(name);
       await report('swapping', true);
       // Inside the swap transaction the store is not asked for its head: on the embedded server that query
@@ -273,7 +284,17 @@ export class ProjectionRebuilder {
       if (signal?.aborted) throw new AbortedError(projection.name);
       const batch = await this.store.readAll({ after: progress.position, limit });
       if (batch.length === 0) return;
-      await this.dataSource.transaction((m) => this.applyToShadow(m, projection, shadow, batch));
+      try {
+        await this.dataSource.transaction((m) => this.applyToShadow(m, projection, shadow, batch));
+      } catch (error) {
+        if (batch.length === 1) throw error;
+        // Name the event that cannot be applied: the same batch, one event at a time.
+        for (const event of batch) {
+          await this.dataSource.transaction((m) => this.applyToShadow(m, projection, shadow, [event]));
+          progress.position = event.position;
+        }
+        throw error;
+      }
       progress.position = batch[batch.length - 1].position;
       progress.events += batch.length;
       await report();
@@ -330,6 +351,7 @@ export class ProjectionRebuilder {
         [ident(retired)],
       );
       for (const s of sequences) {
+        await m.query(`ALTER SEQUENCE ${ident(retired)}.${ident(s.sequence)} OWNED BY NONE`);
         await m.query(`ALTER SEQUENCE ${ident(retired)}.${ident(s.sequence)} SET SCHEMA ${ident(live)}`);
         await m.query(`ALTER SEQUENCE ${ident(live)}.${ident(s.sequence)} OWNED BY ${ident(live)}.${ident(s.tbl)}.${ident(s.col)}`);
       }

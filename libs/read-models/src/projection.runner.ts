@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventStore, RecordedEvent } from '@sped/event-store';
+import { unavailableReason } from '@sped/event-store';
 import { ProjectionCheckpoint } from './checkpoint.entity.js';
 import type { Projection } from './projection.js';
 import { ProjectionRebuilder, type RebuildOptions, type RebuildProgress, type RebuildResult } from './projection.rebuilder.js';
@@ -64,6 +65,8 @@ class CheckpointMovedError extends Error {
 function isTransient(error: unknown): boolean {
   const e = error as { code?: string; name?: string; message?: string };
   if (e?.name === 'EventStoreUnavailableError') return true;
+  // A stalled database's query timeouts too: stopping the projection for them would need a rebuild to undo.
+  if (unavailableReason(error) !== null) return true;
   if (typeof e?.code === 'string' && (/^08/.test(e.code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(e.code))) return true;
   return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(e?.message ?? '');
 }
@@ -281,8 +284,13 @@ export class ProjectionRunner {
   /** Locks this projection's checkpoint row for the batch's transaction and checks nobody moved it. */
   private async claim(manager: EntityManager, r: Running): Promise<void> {
     const name = r.projection.name;
-    await manager.createQueryBuilder().insert().into(ProjectionCheckpoint).values({ name, position: '0', status: 'running', error: null, updatedAt: new Date() }).orIgnore().execute();
-    const row = await manager.getRepository(ProjectionCheckpoint).createQueryBuilder('c').setLock('pessimistic_write').where('c.name = :name', { name }).getOne();
+    const locked = () => manager.getRepository(ProjectionCheckpoint).createQueryBuilder('c').setLock('pessimistic_write').where('c.name = :name', { name }).getOne();
+    let row = await locked();
+    if (!row && r.position === '0') {
+      // The first batch ever: a row to lock (another runner may be creating it at the same moment).
+      await manager.createQueryBuilder().insert().into(ProjectionCheckpoint).values({ name, position: '0', status: 'running', error: null, updatedAt: new Date() }).orIgnore().execute();
+      row = await locked();
+    }
     if (!row || row.status !== 'running' || BigInt(row.position) !== BigInt(r.position)) {
       throw new CheckpointMovedError(name, r.position, row ? { position: row.position, status: row.status } : null);
     }

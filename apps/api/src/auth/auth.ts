@@ -71,6 +71,18 @@ export class TokenVerifier {
     this.key = config.jwtJwksUrl ? createRemoteJWKSet(new URL(config.jwtJwksUrl)) : resolveSecret(config).secret;
   }
 
+  private readonly verified = new WeakMap<object, Promise<Actor>>();
+
+  /** Verifies a request's token once, however many hooks and guards ask (the rate limit and the auth guard both do). */
+  verifyRequest(request: FastifyRequest): Promise<Actor> {
+    let actor = this.verified.get(request.raw);
+    if (!actor) {
+      actor = this.verify(request.headers.authorization);
+      this.verified.set(request.raw, actor);
+    }
+    return actor;
+  }
+
   async verify(authorization: string | undefined): Promise<Actor> {
     if (!authorization) throw unauthorized('Send an Authorization: Bearer <token> header.');
     const [scheme, token] = authorization.split(' ');
@@ -117,7 +129,7 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<RequestWithActor>();
-    const actor = await this.verifier.verify(request.headers.authorization);
+    const actor = await this.verifier.verifyRequest(request);
     request.actor = actor;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
     if (roles && !roles.includes(actor.role)) {

@@ -4,10 +4,10 @@ import {
   type Provider,
 } from '@sped/platform';
 import {
-  DEFAULT_SCHEDULE,
   effectiveStart,
   lastDayOfTerm,
   regulationById,
+  workingDaysBetween,
   type Channel,
   type Norm,
   type ServiceCode,
@@ -168,7 +168,7 @@ type RefusalGround = 'incomplete-documents' | 'expired-documents';
 const STAFF_NAMES = [
   'Сейтқалиева Гүлмира', 'Ахметова Жанар', 'Петрова Ольга', 'Оспанов Ерлан', 'Кузнецова Наталья', 'Жұмабаева Әсел', 'Исабеков Марат',
   'Морозова Татьяна', 'Қасымова Динара', 'Нұрғалиева Самал', 'Волкова Елена', 'Бекенова Айша', 'Тоқтаров Асқар', 'Смирнова Ксения',
-  'Мұқанова Ләззат', 'Ержанова Назерke', 'Лебедева Дарья', 'Байжанова Балнұр', 'Темірбеков Дамир', 'Никитина Алина', 'Сәрсенбаева Дана',
+  'Мұқанова Ләззат', 'Ержанова Назерке', 'Лебедева Дарья', 'Байжанова Балнұр', 'Темірбеков Дамир', 'Никитина Алина', 'Сәрсенбаева Дана',
   'Құдайбергенова Айгерім', 'Ковалёва Мария', 'Әбдірахманова Томирис', 'Фёдорова Анна', 'Оспанова Мадина', 'Попова Полина',
 ];
 
@@ -185,7 +185,7 @@ const PROVIDER_TRAITS: Record<string, { lateness: number; executors: number; jou
 export function seedStaff(): { staff: ProviderStaff[]; qualityControl: StaffMember } {
   const directory = demoProviderDirectory();
   let n = 0;
-  const name = () => STAFF_NAMES[n++ % STAFF_NAMES.length].replace('Назерke', 'Назерке');
+  const name = () => STAFF_NAMES[n++ % STAFF_NAMES.length];
   const staff = directory.providers.map((provider): ProviderStaff => {
     const traits = PROVIDER_TRAITS[provider.id] ?? { lateness: 0.12, executors: 2, journal: provider.id.slice(0, 6).toUpperCase() };
     const member = (role: SeedRole, userId: string): StaffMember => ({ role, userId, providerId: provider.id, name: name() });
@@ -398,12 +398,9 @@ interface TimedAction {
 
 interface BuiltCase {
   meta: CaseMeta;
-  /** occurredAt of the submission and of the last action recorded. */
+  /** occurredAt of the submission and of the last action recorded (complaints about the case come later). */
   submittedAt: number;
   lastAt: number;
-  /** The terminal or last action, for complaints about it. */
-  family: Family;
-  account: string | null;
 }
 
 function journalNumber(rng: Rng, staff: ProviderStaff, at: number): string {
@@ -543,18 +540,21 @@ function buildCase(b: ChainBuilder, rng: Rng, spec: CaseSpec, recent: boolean, t
     const refuser: SeedActor = spec.channel === 'portal' ? rng.pick([staff.clerk, staff.head]) : submitter;
     let at: number;
     if (spec.channel === 'portal') at = addWorkingMinutes(effectiveStart(spec.submittedAt, 'portal', schedule).getTime(), rng.int(30, 900), schedule);
-    else if (first.norm.kind === 'limit' && rng.chance(0.85)) at = addWorkingMinutes(spec.submittedAt, rng.int(3, 14), schedule);
-    else at = addWorkingMinutes(spec.submittedAt, rng.int(16, 90), schedule);
-    if (first.norm.kind === 'limit' && at > first.norm.amount * MINUTE + spec.submittedAt && spec.channel === 'office') meta.lateSteps.push(first.id);
+    else if (first.norm.kind === 'none' || rng.chance(0.85)) at = addWorkingMinutes(spec.submittedAt, rng.int(3, 14), schedule);
+    else {
+      // Minutes past the 15 working minutes of acceptance.
+      at = addWorkingMinutes(spec.submittedAt, rng.int(20, 90), schedule);
+      meta.lateSteps.push(first.id);
+    }
     const which = refusal.grounds.length === 2 ? 'both' : refusal.grounds[0];
     b.add(refuser, CASE_ACTIONS, 'RefuseApplication', { type: 'RefuseApplication', grounds: refusal.grounds, motivation: rng.pick(REFUSAL_MOTIVATIONS[which]), occurredAt: iso(at) }, at);
     meta.outcome = 'refused';
     meta.refusal = { grounds: refusal.grounds, form: spec.channel === 'portal' ? 'electronic' : 'paper' };
-    return { meta, submittedAt: spec.submittedAt, lastAt: at, family: spec.family, account: spec.account };
+    return { meta, submittedAt: spec.submittedAt, lastAt: at };
   }
 
   const { actions, lateSteps } = timeline(rng, spec, executor);
-  const budget = spec.outcome.kind === 'issued' ? actions.length : Math.min(spec.outcome.afterActions, actions.length);
+  const budget = spec.outcome.kind === 'withdrawn' || spec.outcome.kind === 'open' ? Math.min(spec.outcome.afterActions, actions.length) : actions.length;
   const done = actions.slice(0, budget);
   meta.lateSteps = lateSteps.filter((id) => done.some((x) => x.stepId === id));
   let lastAt = spec.submittedAt;
@@ -570,7 +570,7 @@ function buildCase(b: ChainBuilder, rng: Rng, spec: CaseSpec, recent: boolean, t
   done.forEach((x, i) => {
     const body: Record<string, unknown> = { type: x.type, ...x.data };
     if (i === lateEntryTarget && i + 1 < done.length) {
-      // Entered days later with the day of entry instead of the day it was done; the head corrects it before signing.
+      // Entered later with the time of entry instead of the time it was done; the head corrects it before signing.
       const next = done[i + 1].at;
       const [wrong, noticed] = between(rng, x.at, next, 2, schedule);
       if (wrong !== undefined && noticed !== undefined && wrong > x.at && noticed < next) {
@@ -579,7 +579,7 @@ function buildCase(b: ChainBuilder, rng: Rng, spec: CaseSpec, recent: boolean, t
           staff.head,
           CASE_ACTIONS,
           `CorrectAction(${x.type}.occurredAt)`,
-          { type: 'CorrectAction', correctedEventId: ref(`event:${key}`), reason: 'Внесено с опозданием: указана дата внесения, а не дата составления результата.', corrected: { occurredAt: iso(x.at) }, occurredAt: iso(noticed) },
+          { type: 'CorrectAction', correctedEventId: ref(`event:${key}`), reason: 'Указано время внесения записи, а не время составления результата.', corrected: { occurredAt: iso(x.at) }, occurredAt: iso(noticed) },
           noticed,
         );
         meta.corrections.push('late-entry');
@@ -638,7 +638,7 @@ function buildCase(b: ChainBuilder, rng: Rng, spec: CaseSpec, recent: boolean, t
     meta.outcome = 'withdrawn';
     lastAt = at;
   }
-  return { meta, submittedAt: spec.submittedAt, lastAt, family: spec.family, account: spec.account };
+  return { meta, submittedAt: spec.submittedAt, lastAt };
 }
 
 // -------------------------------------------------------------------------------------- complaints
@@ -705,7 +705,7 @@ function buildComplaint(b: ChainBuilder, rng: Rng, index: number, spec: Complain
 
   const registrar: SeedActor = providerSide ? rng.pick([staff.clerk, staff.head]) : qc;
   const registeredAt = spec.registeredOn
-    ? Math.max(randomMinuteOf(rng, spec.registeredOn, schedule), addWorkingMinutes(spec.filedAt, 1, schedule))
+    ? Math.max(randomMinuteOf(rng, spec.registeredOn, schedule), spec.filedAt + MINUTE)
     : addWorkingMinutes(spec.filedAt, rng.int(10, 600), schedule);
   const number = (prefix: string, at: number) => `${prefix}-${dateOf(at).slice(0, 4)}/${rng.int(1, 400)}`;
   b.add(registrar, path, 'RegisterComplaint', { type: 'RegisterComplaint', registrationNumber: number(providerSide ? 'Ж' : 'УК', registeredAt), occurredAt: iso(registeredAt) }, registeredAt);
@@ -713,6 +713,9 @@ function buildComplaint(b: ChainBuilder, rng: Rng, index: number, spec: Complain
   const regDate = dateOf(registeredAt);
   const term = providerSide ? PROVIDER_TERM : AUTHORITY_TERM;
   const lastDay = workingDaysAfter(regDate, term);
+  // Recent complaints: whatever follows the registration still lies before today.
+  const available = Math.max(1, workingDaysBetween(regDate, workingDaysBefore(today, 1)));
+  const within = (n: number) => Math.max(1, Math.min(n, available));
   if (spec.scenario === 'open') {
     meta.overdueNow = lastDay < today;
     return meta;
@@ -726,7 +729,7 @@ function buildComplaint(b: ChainBuilder, rng: Rng, index: number, spec: Complain
   switch (spec.scenario) {
     case 'provider-on-time':
     case 'authority-on-time': {
-      const at = randomMinuteOf(rng, workingDaysAfter(regDate, rng.int(1, term)), schedule);
+      const at = randomMinuteOf(rng, workingDaysAfter(regDate, rng.int(1, within(term))), schedule);
       answer(at);
       meta.outcome = 'answered-on-time';
       return meta;
@@ -740,14 +743,14 @@ function buildComplaint(b: ChainBuilder, rng: Rng, index: number, spec: Complain
       return meta;
     }
     case 'withdrawn': {
-      const at = randomMinuteOf(rng, workingDaysAfter(regDate, rng.int(1, term - 1)), schedule);
+      const at = randomMinuteOf(rng, workingDaysAfter(regDate, rng.int(1, within(term - 1))), schedule);
       const reason = rng.pick(COMPLAINT_WITHDRAWAL_REASONS);
       b.add(applicant ?? registrar, path, 'WithdrawComplaint', { type: 'WithdrawComplaint', ...(reason ? { reason } : {}), occurredAt: iso(at) }, at);
       meta.outcome = 'withdrawn';
       return meta;
     }
     case 'court': {
-      const at = randomMinuteOf(rng, workingDaysAfter(regDate, rng.int(2, term)), schedule);
+      const at = randomMinuteOf(rng, workingDaysAfter(regDate, rng.int(1, within(term))), schedule);
       answer(at, 'rejected');
       const courtAt = randomMinuteOf(rng, workingDaysAfter(dateOf(at), rng.int(5, 15)), schedule);
       const court = rng.pick(COURTS);
@@ -1021,7 +1024,7 @@ type RecentCase =
   | { kind: 'portal-issued'; ago: number }
   | { kind: 'refused'; ago: number; channel: Channel; grounds: RefusalGround[] }
   | { kind: 'portal-withdrawn'; ago: number }
-  | { kind: 'office-late-entry'; ago: number };
+  | { kind: 'office-corrected'; ago: number };
 
 /**
  * Home education under the later rules only has a term on the portal's first step (2 working days,
@@ -1031,14 +1034,14 @@ const RECENT_CASES: RecentCase[] = [
   { kind: 'portal-waiting', ago: 1 },
   { kind: 'portal-waiting', ago: 4 },
   { kind: 'portal-waiting', ago: 6, complaint: { registeredAgo: 2, scenario: 'open' } },
-  { kind: 'portal-accepted-late', ago: 8 },
+  { kind: 'portal-accepted-late', ago: 10 },
   { kind: 'office-with-head', ago: 2 },
   { kind: 'refused', ago: 3, channel: 'portal', grounds: ['expired-documents'] },
   { kind: 'office-issued', ago: 15, complaint: { registeredAgo: 8, scenario: 'open' } },
   { kind: 'refused', ago: 2, channel: 'office', grounds: ['incomplete-documents'] },
   { kind: 'portal-withdrawn', ago: 9 },
-  { kind: 'portal-issued', ago: 12 },
-  { kind: 'office-late-entry', ago: 5 },
+  { kind: 'portal-issued', ago: 14 },
+  { kind: 'office-corrected', ago: 5 },
   { kind: 'portal-waiting', ago: 3 },
   { kind: 'portal-waiting', ago: 10 },
 ];
@@ -1096,16 +1099,11 @@ function recentCase(ctx: PlanContext, j: number): PlannedChain {
     case 'portal-withdrawn':
       spec = { ...base, outcome: { kind: 'withdrawn', afterActions: 1 } };
       break;
-    case 'office-late-entry':
+    case 'office-corrected':
       spec = { ...base, outcome: { kind: 'open', afterActions: 4 }, correction: 'journal' };
       break;
   }
   const built = buildCase(b, rng, spec, true, ctx.today);
-  if (item.kind === 'portal-waiting') {
-    // Source B, paragraph 5: two working days from the request; overdue once the last of them has passed.
-    const start = effectiveStart(submittedAt, 'portal', schedule).getTime();
-    built.meta.overdueNow = lastDayOfTerm(dateOf(start), 2, 'working-days') < ctx.today;
-  }
   const complaints: ComplaintMeta[] = [];
   if ('complaint' in item && item.complaint) {
     const registeredOn = workingDaysBefore(ctx.today, item.complaint.registeredAgo);
@@ -1130,8 +1128,8 @@ function recentComplaint(ctx: PlanContext, j: number): PlannedChain {
   const staff = ctx.staff[(j * 3) % ctx.staff.length];
   const extra = Math.floor(j / RECENT_COMPLAINTS.length);
   const registeredOn = workingDaysBefore(ctx.today, Math.max(1, item.registeredAgo + extra));
-  const filedOn = item.filedAgo ? workingDaysBefore(ctx.today, item.filedAgo) : workingDaysBefore(registeredOn, rng.int(0, 1) || 1);
-  const filedAt = randomMinuteOf(rng, item.scenario === 'filed' ? filedOn : rng.chance(0.5) ? registeredOn : filedOn, staff.schedule);
+  const filedOn = item.filedAgo ? workingDaysBefore(ctx.today, item.filedAgo) : rng.chance(0.5) ? registeredOn : workingDaysBefore(registeredOn, 1);
+  const filedAt = randomMinuteOf(rng, filedOn, staff.schedule);
   const family = makeFamily(rng, filedOn, rng.int(3, 15), staff.provider.region);
   const b = new ChainBuilder(`seed-${ctx.seed}-${ctx.today}-k${j}`);
   const meta = buildComplaint(
@@ -1180,9 +1178,26 @@ function truncate(chain: PlannedChain, limit: number): PlannedChain | null {
   return {
     ...chain,
     case: chain.case && stopped.has('case') ? { ...chain.case, outcome: 'open' } : chain.case,
-    complaints: chain.complaints.map((c, i) => (stopped.has(`complaint-${i + 1}`) ? { ...c, outcome: 'open' as const } : c)),
+    complaints: chain.complaints.map((c, i) => (stopped.has(`complaint-${i + 1}`) ? { ...c, outcome: 'open' as const, overdueNow: false } : c)),
     requests: kept,
   };
+}
+
+/**
+ * A portal application under the later rules nobody has answered: Source B, paragraph 5 gives two working
+ * days from the request (counted from the next working period when it arrives outside working time).
+ */
+function markOverdue(chain: PlannedChain, today: string, staff: ProviderStaff[]): PlannedChain {
+  const c = chain.case;
+  if (!c || c.regulationId !== REG_HOME_2020 || c.channel !== 'portal') return chain;
+  const answered = chain.requests.some((r) => ['SendAcceptanceNotification', 'RefuseApplication', 'WithdrawApplication'].includes(r.label));
+  const submitted = chain.requests.find((r) => r.bind === 'case');
+  if (answered || !submitted) return chain;
+  const norm = stepsOf(REG_HOME_2020, 'home-education', 'portal')[0].norm;
+  if (norm.kind !== 'limit' || norm.unit !== 'working-days') return chain;
+  const schedule = staff.find((s) => s.provider.id === c.providerId)?.schedule;
+  const start = effectiveStart(submitted.at, 'portal', schedule).getTime();
+  return { ...chain, case: { ...c, overdueNow: lastDayOfTerm(dateOf(start), norm.amount, 'working-days') < today } };
 }
 
 export const DEFAULT_CASES = 300;
@@ -1204,7 +1219,7 @@ export function planSeed(options: PlanOptions): SeedPlan {
   const chains: PlannedChain[] = [];
   const keep = (chain: PlannedChain) => {
     const t = truncate(chain, limit);
-    if (t && t.requests.length) chains.push(t);
+    if (t && t.requests.length) chains.push(markOverdue(t, today, staff));
   };
   for (let i = 0; i < history; i++) keep(historyCase(ctx, i));
   for (let k = 0; k < Math.max(2, Math.round(options.cases * 0.03)); k++) keep(historyComplaint(ctx, k));
@@ -1212,5 +1227,3 @@ export function planSeed(options: PlanOptions): SeedPlan {
   for (let j = 0; j < Math.max(RECENT_COMPLAINTS.length, Math.round(options.cases * 0.04)); j++) keep(recentComplaint(ctx, j));
   return { seed: options.seed, today, cases: options.cases, staff, qualityControl, chains };
 }
-
-export { DEFAULT_SCHEDULE };

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@sped/platform';
+import { unavailableReason } from '@sped/event-store';
 
 export interface FieldProblem {
   field: string;
@@ -100,6 +101,8 @@ export function toProblem(error: unknown): ProblemError {
 
 function isDatabaseDown(e: { code?: string; message?: string } | undefined): boolean {
   if (!e) return false;
+  // Also timeouts of a stalled server, server-side statement timeouts, too many connections, a closed pool.
+  if (unavailableReason(e) !== null) return true;
   if (typeof e.code === 'string' && (/^08/.test(e.code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET'].includes(e.code))) return true;
   return /Connection terminated|ECONNREFUSED|timeout exceeded when trying to connect|Connection refused/i.test(e.message ?? '');
 }

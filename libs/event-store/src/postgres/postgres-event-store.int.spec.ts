@@ -231,6 +231,40 @@ describe('PostgreSQL event store', () => {
     }, TIMEOUT_MS);
   });
 
+  // PGlite serves one session at a time: a transaction left open there holds every other connection back.
+  if (process.env.TEST_DB_KIND === 'postgres') {
+    describe('when another transaction writes elsewhere in the cluster', () => {
+      it('delivers committed appends while it is open, yet still waits for an append in progress', async () => {
+        const store = await PostgresEventStore.create({ connectionString: db.connectionString, listen: false });
+        const other = new pg.Client({ connectionString: db.connectionString });
+        await other.connect();
+        try {
+          const before = await store.headPosition();
+          // A write transaction that has nothing to do with the events (a projector's batch, another application).
+          await other.query('BEGIN');
+          await other.query('SELECT pg_current_xact_id()');
+
+          const first = await store.append(`case-${randomUUID()}`, [newEvent()], { expectedVersion: 0 });
+          expect((await store.readAll({ after: before })).map((e) => e.id)).toEqual([first.events[0].id]);
+
+          const heldEvent = newEvent('HeldBack');
+          const held = await holdPostgresAppend(db.connectionString, `case-${randomUUID()}`, heldEvent);
+          const later = await store.append(`case-${randomUUID()}`, [newEvent()], { expectedVersion: 0 });
+          expect((await store.readAll({ after: first.position })).map((e) => e.id)).toEqual([]);
+          expect(await store.headPosition()).toBe(first.position);
+
+          await held.commit();
+          expect((await store.readAll({ after: first.position })).map((e) => e.id)).toEqual([heldEvent.id, later.events[0].id]);
+          expect(await store.headPosition()).toBe(later.position);
+        } finally {
+          await other.query('ROLLBACK').catch(() => undefined);
+          await other.end();
+          await store.close();
+        }
+      }, TIMEOUT_MS);
+    });
+  }
+
   describe('when it is closed', () => {
     it('refuses further work with EventStoreUnavailableError', async () => {
       const store = await PostgresEventStore.create({ connectionString: db.connectionString });

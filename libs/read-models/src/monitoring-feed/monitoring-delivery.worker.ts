@@ -61,7 +61,14 @@ interface Claimed {
 
 type Outcome = { ok: true; status: number } | { ok: false; status?: number; error: string };
 
-const oneLine = (s: string, max = 300) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, max);
+/** Receivers' answers and error texts on one line, bounded, without control characters. */
+const oneLine = (s: string, max = 300) =>
+  [...s]
+    .map((ch) => (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f ? ' ' : ch))
+    .join('')
+    .replace(/ {2,}/g, ' ')
+    .trim()
+    .slice(0, max);
 
 function describe(error: unknown): string {
   const e = error as { message?: string; cause?: { code?: string; message?: string } };
@@ -170,7 +177,7 @@ export class MonitoringDeliveryWorker {
     const batch = await this.claim();
     if (!batch) return this.o.idlePollMs;
     const attempt = batch.attempts + 1;
-    const range = { batchId: batch.batchId, records: batch.records.length, fromCursor: batch.records[0].cursor, toCursor: batch.records.at(-1)!.cursor, attempt };
+    const range = { batchId: batch.batchId, records: batch.records.length, fromCursor: batch.records[0].cursor, toCursor: batch.records[batch.records.length - 1].cursor, attempt };
     const outcome = await this.post(batch);
     if (outcome.ok) {
       await this.dataSource.query(

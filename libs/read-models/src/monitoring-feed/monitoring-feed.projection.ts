@@ -13,7 +13,7 @@ import {
   type RefusalGroundCode,
 } from '@sped/domain';
 import { regulationById, type ServiceDefinition } from '@sped/regulations';
-import { isAfter, type Projection } from '../projection.js';
+import { isAfter, writeRows, type Projection } from '../projection.js';
 import { MonitoringCaseMemory, MonitoringStageRecord, type StageRecordRefusal, type StageRecordResult } from './monitoring-feed.entity.js';
 
 const CASE_PREFIX = 'case-';
@@ -133,9 +133,9 @@ export const monitoringFeedProjection: Projection = {
       }
       if (memory && memory !== start) changed.push(memory);
     }
-    if (changed.length) await memories.save(changed, { reload: false });
+    await writeRows(manager, MonitoringCaseMemory, changed, 'upsert');
     if (records.length === 0) return;
     records.sort((a, b) => (BigInt(a.cursor) < BigInt(b.cursor) ? -1 : 1));
-    await manager.createQueryBuilder().insert().into(MonitoringStageRecord).values(records).orIgnore().execute();
+    await writeRows(manager, MonitoringStageRecord, records, 'ignore');
   },
 };
