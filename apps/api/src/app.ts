@@ -37,7 +37,12 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
     throw error;
   }
   const projector = config.runProjector ? new ProjectionRunner(storage.eventStore, readModels, ALL_PROJECTIONS, logger.child({ part: 'projector' })) : undefined;
-  const vault = new PersonalDataVault(readModels, resolveKeyEncryptionKey(config.personalDataKey, config.dataDir).key);
+  const kek = resolveKeyEncryptionKey(config.personalDataKey, config.dataDir);
+  if (kek.source === 'DATA_DIR' && config.mode !== 'embedded') {
+    // Losing this file makes every person's data unreadable: a server deployment must pass PERSONAL_DATA_KEY.
+    logger.warn({ dataDir: config.dataDir }, 'PERSONAL_DATA_KEY is not set: the key-encryption key was generated into DATA_DIR; back it up or set PERSONAL_DATA_KEY');
+  }
+  const vault = new PersonalDataVault(readModels, kek.key);
   const runtime: Runtime = { config, logger, storage, eventStore: storage.eventStore, readModels, vault, providers, projector, startedAt: new Date(), httpMetrics: new HttpMetrics() };
 
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true, routerOptions: { maxParamLength: 200 } });

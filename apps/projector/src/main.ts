@@ -1,5 +1,5 @@
 import { ConfigError, createLogger, loadConfig, loadProviderDirectory, openStorage } from '@sped/platform';
-import { ALL_PROJECTIONS, DeadlineSweeper, openReadModels, ProjectionRunner, setScheduleResolver } from '@sped/read-models';
+import { ALL_PROJECTIONS, DeadlineSweeper, MonitoringDeliveryWorker, openReadModels, ProjectionRunner, setScheduleResolver } from '@sped/read-models';
 
 /** The projector as its own process (server and scale-out modes): `node apps/projector/dist/main.js`. */
 async function main() {
@@ -26,9 +26,13 @@ async function main() {
   runner.start();
   const sweeper = new DeadlineSweeper(storage.eventStore, readModels, logger.child({ part: 'sweeper' }), { intervalMs: config.deadlineSweepMs, clockSkewMs: config.clockSkewMs });
   sweeper.start();
+  // The process that projects also delivers the monitoring feed (one sender at a time: the worker holds a lease).
+  const delivery = config.monitoringUrl ? new MonitoringDeliveryWorker(readModels, logger.child({ part: 'monitoring-delivery' }), { url: config.monitoringUrl }) : undefined;
+  delivery?.start();
   logger.info({ projections: ALL_PROJECTIONS.map((p) => p.name), storage: storage.describe }, 'projector started');
   const stop = async (signal: string) => {
     logger.info({ signal }, 'projector shutting down');
+    await delivery?.stop();
     await sweeper.stop();
     await runner.stop();
     await readModels.destroy();
