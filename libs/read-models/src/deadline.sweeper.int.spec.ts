@@ -92,3 +92,12 @@ describe('Deadline sweeper', () => {
     expect(recorded[0].data).toMatchObject({ addressee: 'provider', dueAt: '2022-03-09T18:00:00.000Z' });
   });
 });
+
+describe('Deadline sweeper over a backlog', () => {
+  it('works off more expired terms than one batch holds in a single sweep', async () => {
+    const scripts = [];
+    for (let i = 0; i < 5; i++) scripts.push(await overdueCase());
+    await new DeadlineSweeper(store, rm, silent, { batchSize: 2 }).sweepOnce();
+    for (const s of scripts) expect(await deadlines(s.streamId)).toHaveLength(1);
+  });
+});

@@ -56,18 +56,31 @@ export class DeadlineSweeper {
     await this.running;
   }
 
+  /**
+   * Records every expired term found now. Candidates are walked in (due, case, step) order in batches, so a
+   * backlog (after an outage or an import) is worked off in one sweep and no candidate is asked twice.
+   */
   async sweepOnce(): Promise<SweepResult> {
     const now = this.options.now?.() ?? new Date();
     const limit = this.options.batchSize ?? 500;
     const result: SweepResult = { recorded: 0, skipped: 0 };
-    const steps = (await this.db.query(
-      `SELECT case_id, step_id, due_at FROM case_step WHERE status = 'open' AND NOT deadline_recorded AND due_at <= $1 ORDER BY due_at LIMIT $2`,
-      [now, limit],
-    )) as Array<{ case_id: string; step_id: string; due_at: Date }>;
-    for (const s of steps) await this.record(result, () => this.recordStep(s.case_id, s.step_id, new Date(s.due_at), now));
+    let cursor: { due: Date; caseId: string; stepId: string } | null = null;
+    while (!this.stopped) {
+      const steps = (await this.db.query(
+        `SELECT case_id, step_id, due_at FROM case_step
+          WHERE status = 'open' AND NOT deadline_recorded AND due_at <= $1
+            AND ($3::timestamptz IS NULL OR (due_at, case_id, step_id) > ($3::timestamptz, $4::uuid, $5::text))
+          ORDER BY due_at, case_id, step_id LIMIT $2`,
+        [now, limit, cursor?.due ?? null, cursor?.caseId ?? null, cursor?.stepId ?? null],
+      )) as Array<{ case_id: string; step_id: string; due_at: Date }>;
+      for (const s of steps) await this.record(result, () => this.recordStep(s.case_id, s.step_id, new Date(s.due_at), now));
+      if (steps.length < limit) break;
+      const last = steps[steps.length - 1];
+      cursor = { due: new Date(last.due_at), caseId: last.case_id, stepId: last.step_id };
+    }
     const complaints = (await this.db.query(
-      `SELECT complaint_id, due_at FROM complaint_register WHERE status = 'registered' AND NOT deadline_recorded AND due_at <= $1 ORDER BY due_at LIMIT $2`,
-      [now, limit],
+      `SELECT complaint_id, due_at FROM complaint_register WHERE status = 'registered' AND NOT deadline_recorded AND due_at <= $1 ORDER BY due_at`,
+      [now],
     )) as Array<{ complaint_id: string; due_at: Date }>;
     for (const c of complaints) await this.record(result, () => this.recordComplaint(c.complaint_id, new Date(c.due_at), now));
     if (result.recorded) this.logger.info({ ...result }, 'deadline sweep recorded expired terms');
