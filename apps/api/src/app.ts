@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { loadProviderDirectory, openStorage, PersonalDataVault, PinoNestLogger, resolveKeyEncryptionKey, type AppConfig, type Logger } from '@sped/platform';
 import { ALL_PROJECTIONS, DeadlineSweeper, openReadModels, ProjectionRunner, setScheduleResolver } from '@sped/read-models';
 import { MonitoringDeliveryWorker, type MonitoringDeliveryOptions } from '@sped/read-models';
 import { AppModule } from './app.module.js';
-import { ProblemError, ProblemFilter, sendProblem } from './http/problem.js';
+import { ProblemError, ProblemFilter, sendClientError, sendProblem, toProblem } from './http/problem.js';
 import type { Runtime } from './runtime.js';
 import { HttpMetrics } from './metrics/metrics.js';
 import { rateLimitHook, TokenBucketLimiter } from './http/rate-limit.js';
@@ -45,7 +46,15 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
   const vault = new PersonalDataVault(readModels, kek.key);
   const runtime: Runtime = { config, logger, storage, eventStore: storage.eventStore, readModels, vault, providers, projector, startedAt: new Date(), httpMetrics: new HttpMetrics() };
 
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true, routerOptions: { maxParamLength: 200 } });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: true,
+    routerOptions: { maxParamLength: 200 },
+    // Refused before any route or filter sees them: a URL Node cannot parse or headers over its limit, a malformed
+    // percent-encoding or an over-long path segment. They are problem documents too.
+    clientErrorHandler: sendClientError,
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, request, toProblem(error)),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime), adapter, {
     logger: new PinoNestLogger(logger.child({ part: 'nest' })),
   });

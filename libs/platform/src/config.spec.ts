@@ -48,6 +48,20 @@ describe('Configuration from the environment', () => {
     expect(() => loadConfig({ DEMO_TOKENS: 'sometimes' })).toThrow(/DEMO_TOKENS: must be true or false/);
   });
 
+  it('limits each client to 1200 requests a minute unless RATE_LIMIT_PER_MINUTE says otherwise (0: no limit)', () => {
+    expect(loadConfig({}).rateLimitPerMinute).toBe(1200);
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }).rateLimitPerMinute).toBe(0);
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '60' }).rateLimitPerMinute).toBe(60);
+    expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: '-1' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
+    expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: 'lots' })).toThrow(/RATE_LIMIT_PER_MINUTE: must be a number/);
+  });
+
+  it('gives up on a database statement after 30 seconds unless DATABASE_QUERY_TIMEOUT_SECONDS says otherwise', () => {
+    expect(loadConfig({}).databaseQueryTimeoutMs).toBe(30_000);
+    expect(loadConfig({ DATABASE_QUERY_TIMEOUT_SECONDS: '2' }).databaseQueryTimeoutMs).toBe(2000);
+    expect(() => loadConfig({ DATABASE_QUERY_TIMEOUT_SECONDS: '0' })).toThrow(/DATABASE_QUERY_TIMEOUT_SECONDS/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).mode).toBe('embedded');
   });

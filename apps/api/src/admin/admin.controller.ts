@@ -61,7 +61,6 @@ registerOperation({
     'a projection stopped by an event it could not apply runs again once rebuilt. Progress: GET /v1/admin/projections. ' +
     '409 when a rebuild of it is already running; 503 when this process runs no projector (use `npm run rebuild` beside the projector).',
   params: nameParams,
-  body: z.strictObject({}),
   responses: { 202: { description: 'Started', schema: z.object({ name: z.string(), status: z.literal('running') }) } },
 });
 

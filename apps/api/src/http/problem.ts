@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@sped/platform';
@@ -91,6 +92,8 @@ export function toProblem(error: unknown): ProblemError {
       FST_ERR_CTP_BODY_TOO_LARGE: ['BODY_TOO_LARGE', 'The body is too large'],
       FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UNSUPPORTED_MEDIA_TYPE', 'Send application/json'],
       FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['BAD_CONTENT_LENGTH', 'The Content-Length does not match the body'],
+      FST_ERR_BAD_URL: ['BAD_URL', 'The URL is not valid'],
+      FST_ERR_MAX_PARAM_LENGTH: ['URL_TOO_LONG', 'A path segment is too long'],
     };
     const [code, title] = map[e.code ?? ''] ?? [e.code?.startsWith('FST_') ? 'BAD_REQUEST' : (e.code ?? 'BAD_REQUEST'), 'Bad request'];
     const jsonSyntax = e.name === 'SyntaxError' || /JSON/.test(e.message ?? '');
@@ -120,6 +123,25 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, proble
   };
   for (const [k, v] of Object.entries(problem.headers)) reply.header(k, v);
   reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', 'Request Header Fields Too Large', 'The request line and headers are larger than the server takes (16 KiB); send long values in the body.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'Request Timeout', 'The request did not arrive in time.'],
+};
+
+/**
+ * Fastify's clientErrorHandler: a request Node's HTTP parser refuses before any route sees it (headers or
+ * URL too long, not HTTP at all) is answered as a problem document too, on the raw socket, which is then closed.
+ */
+export function sendClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, title, detail] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'BAD_REQUEST', 'Bad Request', 'The request is not valid HTTP.'];
+  const body = JSON.stringify({ type: `https://sped.kz/problems/${code.toLowerCase().replace(/_/g, '-')}`, title, status, code, detail });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }
 
 @Catch()

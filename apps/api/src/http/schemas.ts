@@ -14,7 +14,9 @@ export const isoDate = z
   .string({ message: 'must be a string' })
   .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v + 'T00:00:00Z')) && new Date(v + 'T00:00:00Z').toISOString().slice(0, 10) === v, {
     message: 'must be a date YYYY-MM-DD',
-  });
+  })
+  // The legal clock and the working calendar are defined for these years; older or later dates mean a typo.
+  .refine((v) => v >= '1900-01-01' && v <= '2199-12-31', { message: 'must be a date between 1900-01-01 and 2199-12-31' });
 
 /** Identifiers chosen by people (provider ids, journal numbers): printable, bounded, no control characters. */
 export const code = (max = 100) =>
@@ -29,7 +31,11 @@ export const text = (max: number, min = 1) =>
     .string({ message: 'must be a string' })
     .min(min, min > 1 ? `must be at least ${min} characters` : 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((v) => ![...v].some((ch) => isControl(ch.charCodeAt(0))), 'must not contain control characters');
+    .refine((v) => ![...v].some((ch) => isControl(ch.charCodeAt(0))), 'must not contain control characters')
+    // JSON carries a lone surrogate (\ud800) but no database or UTF-8 encoder takes it: refused here, not a 500 later.
+    .refine((v) => !LONE_SURROGATE.test(v), 'must be well-formed Unicode (a lone surrogate is not a character)');
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** C0 controls other than tab, line feed and carriage return, and DEL. */
 function isControl(c: number): boolean {

@@ -15,11 +15,14 @@ import {
 } from './testing/load.js';
 
 /**
- * The API in server mode on a PostgreSQL cluster of the test's own, which is stopped and started again
- * while clients keep sending commands and reading. Meanwhile: 503 problem+json with Retry-After, never a
- * hang or a 500. Afterwards, with no one restarting anything: commands succeed again, every command
- * answered 201 is in the store exactly once, a command answered 503 and retried with its
- * Idempotency-Key is recorded exactly once, and the projection catches up with the store.
+ * The API in server mode on a PostgreSQL cluster of the test's own, which goes away three times while
+ * clients keep sending commands (each with an Idempotency-Key) and reading: stopped (`pg_ctl stop -m fast`),
+ * killed (`-m immediate`, crash recovery on start) and frozen (SIGSTOP: connections are accepted and nothing
+ * answers, as with a stalled disk or a network dropping packets). Meanwhile: 503 problem+json with
+ * Retry-After, never a hang or a 500. Afterwards, with no one restarting anything in the API: commands
+ * succeed again, every command answered 201 is in the store exactly once, a command answered 503 and
+ * retried with its Idempotency-Key is recorded exactly once, and the projection catches up with the store.
+ * DATABASE_QUERY_TIMEOUT_SECONDS is 2 here so that the frozen database's timeouts come quickly.
  */
 const availability = throwawayPostgresAvailability();
 /** A guard against a hang, not a performance target. */
@@ -198,7 +201,7 @@ if (!availability.available) {
     });
   });
 
-  describe('After both outages', () => {
+  describe('After the outages', () => {
     it('holds every event of every command answered 201 exactly once, and nothing else, in contiguous streams', async () => {
       const stored = await settledStore(t.server.runtime.eventStore, cases.map((c) => `case-${c.id}`));
       expect(duplicateIds(stored)).toEqual([]);

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -69,8 +69,9 @@ export async function createThrowawayPostgres(): Promise<ThrowawayPostgres> {
     const { uid, gid } = await idsOf(runAs);
     chownSync(root, uid, gid);
   }
+  const command = (tool: string, args: string[]): [string, string[]] => (runAs ? ['runuser', ['-u', runAs, '--', path.join(binDir, tool), ...args]] : [path.join(binDir, tool), args]);
   const pg = async (tool: string, args: string[]) => {
-    const [file, argv] = runAs ? ['runuser', ['-u', runAs, '--', path.join(binDir, tool), ...args]] : [path.join(binDir, tool), args];
+    const [file, argv] = command(tool, args);
     try {
       return await run(file, argv, { cwd: root, timeout: 120_000 });
     } catch (error) {
@@ -78,12 +79,28 @@ export async function createThrowawayPostgres(): Promise<ThrowawayPostgres> {
       throw new Error(`${tool} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}\n${readLog(logFile)}`);
     }
   };
-  await pg('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  try {
+    await pg('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
   const port = await freePort();
   // Crash safety here is the server's (WAL written before COMMIT returns), not the disk's: fsync off keeps the test quick.
   const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${root} -c fsync=off -c full_page_writes=off -c max_connections=100`;
   let running = false;
   let frozen = false;
+  // A test process that ends without destroy() (a timeout, a crash) must not leave a server behind.
+  const onExit = () => {
+    try {
+      if (frozen) signalServer(dataDir, 'CONT');
+      if (running) execFileSync(...command('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']));
+    } catch {
+      // Best effort.
+    }
+    rmSync(root, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   const cluster: ThrowawayPostgres = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
@@ -97,15 +114,16 @@ export async function createThrowawayPostgres(): Promise<ThrowawayPostgres> {
       running = false;
     },
     async freeze() {
-      await signalServer(dataDir, 'STOP');
+      signalServer(dataDir, 'STOP');
       frozen = true;
     },
     async thaw() {
-      await signalServer(dataDir, 'CONT');
+      signalServer(dataDir, 'CONT');
       frozen = false;
     },
     log: () => readLog(logFile),
     async destroy() {
+      process.off('exit', onExit);
       if (frozen) await cluster.thaw().catch(() => undefined);
       if (running) await cluster.stop('immediate').catch(() => undefined);
       rmSync(root, { recursive: true, force: true });
@@ -114,18 +132,23 @@ export async function createThrowawayPostgres(): Promise<ThrowawayPostgres> {
   try {
     await cluster.start();
   } catch (error) {
-    rmSync(root, { recursive: true, force: true });
+    await cluster.destroy();
     throw error;
   }
   return cluster;
 }
 
 /** Signals the postmaster, then every process it started (a stopped postmaster forks no new ones). */
-async function signalServer(dataDir: string, signal: 'STOP' | 'CONT'): Promise<void> {
+function signalServer(dataDir: string, signal: 'STOP' | 'CONT'): void {
   const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   process.kill(postmaster, `SIG${signal}`);
-  const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', String(postmaster)]);
-  for (const pid of stdout.split(/\s+/).filter(Boolean).map(Number)) {
+  let children = '';
+  try {
+    children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)], { encoding: 'utf8' });
+  } catch {
+    // ps exits 1 when there are none.
+  }
+  for (const pid of children.split(/\s+/).filter(Boolean).map(Number)) {
     try {
       process.kill(pid, `SIG${signal}`);
     } catch {
