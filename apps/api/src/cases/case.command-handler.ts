@@ -5,7 +5,6 @@ import {
   caseStreamId,
   decideCase,
   foldCase,
-  type Actor as DomainActor,
   type CaseCommand,
   type CaseEvent,
   type CaseState,
@@ -14,10 +13,11 @@ import {
 import { RegulationGapError, regulationById, regulationFor, type ServiceCode } from '@sped/regulations';
 import { ProblemError } from '../http/problem.js';
 import type { Actor } from '../auth/auth.js';
-import { executeCommand, type CommandResult, type Idempotency } from '@sped/event-store';
+import { executeCommand, type CommandResult } from '@sped/event-store';
 import { newUuid } from '../shared/ids.js';
 import { sealPerson } from '../shared/personal-data.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
+import { commandMetadata, type CommandOptions } from '../shared/command-metadata.js';
 import type { CaseActionBody, SubmitApplicationBody } from './case-actions.schemas.js';
 
 /** Record one procedural action on a case (or open it with the application). */
@@ -26,7 +26,7 @@ export class RecordCaseAction {
     readonly caseId: string,
     readonly body: ({ type: 'SubmitApplication' } & SubmitApplicationBody) | CaseActionBody,
     readonly actor: Actor,
-    readonly options: { ifMatch?: number; idempotency?: Idempotency; now?: Date } = {},
+    readonly options: CommandOptions = {},
   ) {}
 }
 
@@ -35,13 +35,7 @@ export class CaseCommandHandler implements ICommandHandler<RecordCaseAction, Com
   constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
 
   async execute(c: RecordCaseAction): Promise<CommandResult> {
-    const now = (c.options.now ?? new Date()).toISOString();
-    const metadata: CommandMetadata = {
-      actor: c.actor as DomainActor,
-      now,
-      ...(c.body.occurredAt ? { occurredAt: c.body.occurredAt } : {}),
-      correlationId: c.options.idempotency?.key ?? newUuid(),
-    };
+    const metadata = commandMetadata(c.actor, c.body.occurredAt, c.options);
     const command = await this.toDomainCommand(c, metadata);
     const result = await executeCommand<CaseState>({
       store: this.runtime.eventStore,
@@ -50,7 +44,7 @@ export class CaseCommandHandler implements ICommandHandler<RecordCaseAction, Com
       ifMatch: c.options.ifMatch,
       idempotency: c.options.idempotency,
       fold: (events) => foldCase(events as unknown as CaseEvent[]),
-      decide: (state) => decideCase(command, state, { regulation: this.regulationFor(command, state, now), clockSkewMs: this.runtime.config.clockSkewMs, newId: newUuid }),
+      decide: (state) => decideCase(command, state, { regulation: this.regulationFor(command, state, metadata.now), clockSkewMs: this.runtime.config.clockSkewMs, newId: newUuid }),
     });
     if (command.type === 'ErasePersonalData') {
       // The erasure is recorded first; destroying the key after it means a failure here is retried, never unrecorded.

@@ -5,7 +5,6 @@ import {
   complaintStreamId,
   decideComplaint,
   foldComplaint,
-  type Actor as DomainActor,
   type CommandMetadata,
   type ComplaintCommand,
   type ComplaintEvent,
@@ -14,10 +13,11 @@ import {
 import { ComplaintTermsGapError, complaintTermsFor, listComplaintTerms } from '@sped/regulations';
 import type { Actor } from '../auth/auth.js';
 import { ProblemError } from '../http/problem.js';
-import { executeCommand, type CommandResult, type Idempotency } from '@sped/event-store';
+import { executeCommand, type CommandResult } from '@sped/event-store';
 import { newUuid } from '../shared/ids.js';
 import { sealPerson, sealText } from '../shared/personal-data.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
+import { commandMetadata, type CommandOptions } from '../shared/command-metadata.js';
 import type { ComplaintActionBody, FileComplaintBody } from './complaint-actions.schemas.js';
 
 export class RecordComplaintAction {
@@ -25,7 +25,7 @@ export class RecordComplaintAction {
     readonly complaintId: string,
     readonly body: ({ type: 'FileComplaint' } & FileComplaintBody) | ComplaintActionBody,
     readonly actor: Actor,
-    readonly options: { ifMatch?: number; idempotency?: Idempotency; now?: Date } = {},
+    readonly options: CommandOptions = {},
   ) {}
 }
 
@@ -34,13 +34,7 @@ export class ComplaintCommandHandler implements ICommandHandler<RecordComplaintA
   constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
 
   async execute(c: RecordComplaintAction): Promise<CommandResult> {
-    const now = (c.options.now ?? new Date()).toISOString();
-    const metadata: CommandMetadata = {
-      actor: c.actor as DomainActor,
-      now,
-      ...(c.body.occurredAt ? { occurredAt: c.body.occurredAt } : {}),
-      correlationId: c.options.idempotency?.key ?? newUuid(),
-    };
+    const metadata = commandMetadata(c.actor, c.body.occurredAt, c.options);
     const command = await this.toDomainCommand(c, metadata);
     const complaintTerms = this.terms(command, metadata);
     const result = await executeCommand<ComplaintState>({
