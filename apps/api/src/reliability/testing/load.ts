@@ -230,7 +230,12 @@ export async function readModelDisagreements(t: TestServer, caseIds: string[]): 
       problems.push(`case ${id}: API shows version ${got.body.streamVersion} at ${got.body.position}, store has ${last.streamVersion} at ${last.position}`);
     }
     const shown = got.body.actions.map((a: { eventId: string }) => a.eventId).join(',');
-    if (shown !== folded.actions.map((a) => a.eventId).join(',')) problems.push(`case ${id}: API actions differ from the store's`);
+    if (shown !== folded.actions.map((a) => a.eventId).join(',')) {
+      const inStore = folded.actions.map((a) => `${a.type}@${a.eventId.slice(0, 8)}`);
+      const inModel = (row.state.actions as Array<{ type: string; eventId: string }>).map((a) => `${a.type}@${a.eventId.slice(0, 8)}`);
+      const positions = events.map((e) => `${e.streamVersion}:${e.position}:${e.type}`).join(' ');
+      problems.push(`case ${id}: API actions differ from the store's (store ${inStore.length} actions, model ${inModel.length}; only in store: ${inStore.filter((x) => !inModel.includes(x)).join(' ')}; only in model: ${inModel.filter((x) => !inStore.includes(x)).join(' ')}; stream: ${positions})`);
+    }
   });
   return problems;
 }
