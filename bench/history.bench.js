@@ -54,7 +54,7 @@ export async function run({ quick = false, log = console.log } = {}) {
   }
   log(`case ${theCase.caseId} with ${fmtInt(theCase.rows.length)} events appended to the ${fmtInt(fixture.events)}-event log`);
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  const api = await startApi(db.url);
+  const api = await startApi(db.url, { PROVIDERS_FILE: fixture.providersFile });
   try {
     const token = await api.token('quality-control', null, 'qc-bench');
     const path = `/v1/cases/${theCase.caseId}/history`;

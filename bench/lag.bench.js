@@ -40,7 +40,7 @@ export async function run({ quick = false, log = console.log } = {}) {
   const rateSeconds = quick ? 3 : 10;
   const lagSeconds = quick ? 8 : 30;
   const chains = commandChains(quick ? 12_000 : 60_000, `lag-${Date.now()}`);
-  const providers = loadProviderDirectory(undefined);
+  const providers = loadProviderDirectory(fixture.providersFile);
   setScheduleResolver((providerId) => providers.scheduleOf(providerId));
   const quiet = { info() {}, warn() {}, error: (o, m) => log(`projector: ${m} ${JSON.stringify(o)}`), child: () => quiet };
   const writer = await PostgresEventStore.create({ connectionString: db.url });

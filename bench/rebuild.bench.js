@@ -52,10 +52,11 @@ export async function run({ quick = false, log = console.log } = {}) {
     const out1 = await copyOut(db.url);
     log(`COPY-out of ${fmtInt(fixture.events)} events: ${(out1 / 1000).toFixed(2)} s`);
     log(`rebuilding ${ALL_PROJECTIONS.map((p) => p.name).join(', ')} from position 0 in a child process`);
-    const rebuild = await runRebuildChild(db.url, { log });
+    const rebuild = await runRebuildChild(db.url, { log, providersFile: fixture.providersFile });
     if (rebuild.errors?.length) log(`rebuild logged: ${rebuild.errors.join(' | ')}`);
     const counts = (await psql(db.url, `SELECT ${tables.map((t) => `(SELECT count(*) FROM public.${t})`).join(` || ' ' || `)}`)).trim().split(/\s+/).map(Number);
     log(`rebuilt in ${(rebuild.ms / 1000).toFixed(1)} s (${fmtInt((rebuild.events / rebuild.ms) * 1000)} events/s), peak RSS ${rebuild.peakRssMb.toFixed(0)} MB; rows: ${tables.map((t, i) => `${t} ${fmtInt(counts[i])}`).join(', ')}`);
+    if (rebuild.perProjection) log(`each projection's rebuild took (s): ${Object.entries(rebuild.perProjection).map(([p, ms]) => `${p} ${(ms / 1000).toFixed(1)}`).join(', ')}`);
     await dumpTables(db.url, dir, tables);
     const in1 = await copyIn(db.url, dir, tables);
     const out2 = await copyOut(db.url);
@@ -64,7 +65,7 @@ export async function run({ quick = false, log = console.log } = {}) {
     log(`COPY-out ${(out1 / 1000).toFixed(2)} / ${(out2 / 1000).toFixed(2)} s, COPY-in ${(in1 / 1000).toFixed(2)} / ${(in2 / 1000).toFixed(2)} s: baseline ${(baselineMs / 1000).toFixed(2)} s`);
     const label = `${fmtInt(fixture.events)} events`;
     // The rebuilt database serves the read benchmarks (same events, read models built).
-    donateProjected(fixture, db);
+    donateProjected(fixture, db, log);
     return mark([
       {
         name: `rebuild.all-projections${quick ? '.quick' : ''} (wall, ${label}; vs COPY out+in)`,

@@ -5,7 +5,7 @@
 // stretch?, direction?, targetOn? }` and may export `order` (a number: lower runs first; the fixture-building
 // benchmarks must run before the ones that reuse it). `direction: 'max'` means lower is better (the target is a
 // ceiling); `targetOn: 'value'` compares the target with the value itself (an absolute limit such as a p99 in
-// ms), otherwise with the ratio to the baseline.
+// ms), otherwise with the ratio to the baseline. `failures` (a count of failed requests) makes the row a MISS.
 import { readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -57,7 +57,8 @@ const fmt = (v) => (v == null ? '-' : typeof v === 'number' ? (Math.abs(v) >= 10
 const compared = (r) => (r.targetOn === 'value' ? r.value : r.ratio);
 const meets = (r, t) => (r.direction === 'max' ? compared(r) <= t : compared(r) >= t);
 const limit = (r, t) => (t == null ? '-' : `${r.direction === 'max' ? '<=' : '>='} ${fmt(t)}${r.targetOn === 'value' ? ` ${r.unit}` : 'x'}`);
-const verdict = (r) => (r.error ? 'ERROR' : r.target == null || compared(r) == null ? '' : !meets(r, r.target) ? 'MISS' : r.stretch != null && meets(r, r.stretch) ? 'ok (stretch)' : 'ok');
+const verdict = (r) =>
+  r.error ? 'ERROR' : r.target == null || compared(r) == null ? '' : !meets(r, r.target) || r.failures ? 'MISS' : r.stretch != null && meets(r, r.stretch) ? 'ok (stretch)' : 'ok';
 const rows = results.map((r) => [r.name, fmt(r.value), r.unit, fmt(r.baseline), fmt(r.ratio), limit(r, r.target), r.stretch == null ? '-' : limit(r, r.stretch), verdict(r)]);
 const head = ['benchmark', 'value', 'unit', 'baseline', 'ratio', 'target', 'stretch', ''];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
@@ -70,7 +71,7 @@ mkdirSync(path.join(here, 'results'), { recursive: true });
 writeFileSync(
   path.join(here, 'results', 'latest.json'),
   JSON.stringify(
-    results.map(({ name, value, unit, baseline, ratio, target, stretch, direction, targetOn, error }) => ({
+    results.map(({ name, value, unit, baseline, ratio, target, stretch, direction, targetOn, failures, error }) => ({
       name,
       value,
       unit,
@@ -80,6 +81,7 @@ writeFileSync(
       ...(stretch != null ? { stretch } : {}),
       ...(direction ? { direction } : {}),
       ...(targetOn ? { targetOn } : {}),
+      ...(failures ? { failures } : {}),
       ...(error ? { error } : {}),
     })),
     null,

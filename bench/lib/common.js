@@ -122,7 +122,19 @@ export function track(db) {
   };
   return db;
 }
+const cleanups = [];
+/** Something to undo when the harness ends (temporary files). */
+export function onCleanup(fn) {
+  cleanups.push(fn);
+}
+
+/** BENCH_KEEP=1 keeps them (for looking into a result afterwards) and prints their names. */
 export async function dropAll() {
+  for (const fn of cleanups.splice(0)) await Promise.resolve(fn()).catch(() => undefined);
+  if (process.env.BENCH_KEEP === '1') {
+    if (live.size) process.stderr.write(`[bench] kept databases: ${[...live].map((db) => db.name).join(', ')}\n`);
+    return;
+  }
   await Promise.all([...live].map((db) => db.drop().catch(() => undefined)));
 }
 

@@ -1,13 +1,28 @@
 // The big fixture: a database holding a realistic event log (generate.js), built once per process and
 // used as a TEMPLATE for the databases of the catch-up, rebuild, read and history benchmarks. The
 // projected variant (read models built) is made by the rebuild benchmark, or on demand by the same child.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createDatabase, fmtInt, now, psql, track } from './common.js';
+import { createDatabase, fmtInt, now, onCleanup, psql, track } from './common.js';
 import { PostgresEventStore } from '../../libs/event-store/dist/index.js';
 import { openReadModels } from '../../libs/read-models/dist/index.js';
+import { loadProviderDirectory } from '../../libs/platform/dist/index.js';
+
+/**
+ * A PROVIDERS_FILE with a copy of every demo provider (same schedule) per suffix the generator used, so the API,
+ * the projector and the rebuild know the renamed providers exactly as the seed's.
+ */
+function writeProvidersFile(suffixes) {
+  const demo = loadProviderDirectory(undefined).providers;
+  const providers = [...demo, ...suffixes.flatMap((suffix) => demo.map((p) => ({ ...p, id: p.id + suffix, name: Object.fromEntries(Object.entries(p.name).map(([lang, n]) => [lang, `${n} (${suffix.slice(1)})`])) })))];
+  const dir = mkdtempSync(path.join(tmpdir(), 'sped-bench-providers-'));
+  const file = path.join(dir, 'providers.json');
+  writeFileSync(file, JSON.stringify({ providers }));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  return file;
+}
 
 /** Migrates both schemas (event store and read models) of an empty database. */
 export async function migrate(url) {
@@ -27,7 +42,7 @@ async function generateFiles(dir, { maxEvents, maxCases, seed, log }) {
       const share = (total) => (total === Infinity ? Infinity : Math.floor(total / workers) + (w < total % workers ? 1 : 0));
       return new Promise((resolve, reject) => {
         const worker = new Worker(new URL('./generate-worker.js', import.meta.url), {
-          workerData: { file, seed: `${seed}-w${w}`, maxEvents: share(maxEvents), maxCases: share(maxCases), now: Date.now() },
+          workerData: { file, seed: `${seed}-w${w}`, maxEvents: share(maxEvents), maxCases: share(maxCases), now: Date.now(), providerTag: `w${w}` },
         });
         worker.on('message', (m) => {
           if (m.progress !== undefined) {
@@ -93,10 +108,12 @@ async function buildEventsFixture({ maxEvents, maxCases, seed, log }) {
     const events = parts.reduce((n, p) => n + p.events, 0);
     const cases = parts.reduce((n, p) => n + p.cases, 0);
     const refused = parts.reduce((n, p) => n + p.refused, 0);
-    log(`generated ${fmtInt(events)} events (${fmtInt(cases)} cases${refused ? `, ${refused} planned commands the decider refused` : ''}) in ${((now() - started) / 1000).toFixed(1)} s`);
+    const suffixes = parts.flatMap((p) => p.suffixes);
+    const providersFile = writeProvidersFile(suffixes);
+    log(`generated ${fmtInt(events)} events (${fmtInt(cases)} cases of ${fmtInt(suffixes.length * 7)} providers${refused ? `, ${refused} planned commands the decider refused` : ''}) in ${((now() - started) / 1000).toFixed(1)} s`);
     await load(db.url, parts.map((p) => p.file), log);
     log(`fixture ready: ${fmtInt(events)} events in ${((now() - started) / 1000).toFixed(1)} s`);
-    return { ...db, events, cases };
+    return { ...db, events, cases, providersFile };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -104,9 +121,19 @@ async function buildEventsFixture({ maxEvents, maxCases, seed, log }) {
 
 const projectedCache = new Map();
 
+/**
+ * What autovacuum does to a database some minutes after a rebuild: the rebuilt tables come out with two dead
+ * row versions for every live one and without planner statistics (the rebuild does not VACUUM or ANALYZE
+ * them). The read benchmarks measure the settled state.
+ */
+export async function settle(url, log) {
+  log('VACUUM ANALYZE of the rebuilt read models (what autovacuum would do next)');
+  await psql(url, 'VACUUM ANALYZE');
+}
+
 /** Registers a database whose read models were built from `fixture` (the rebuild benchmark donates its own). */
-export function donateProjected(fixture, db) {
-  projectedCache.set(fixture.name, Promise.resolve(db));
+export function donateProjected(fixture, db, log) {
+  projectedCache.set(fixture.name, settle(db.url, log).then(() => db));
 }
 
 /** A copy of `fixture` with every read model built (by the rebuild child), shared by the read benchmarks. */
@@ -117,7 +144,8 @@ export function projectedFixture(fixture, log) {
       (async () => {
         const { runRebuildChild } = await import('./rebuild-run.js');
         const db = track(await createDatabase('projected', { template: fixture.name }));
-        await runRebuildChild(db.url, { log });
+        await runRebuildChild(db.url, { log, providersFile: fixture.providersFile });
+        await settle(db.url, log);
         return db;
       })(),
     );

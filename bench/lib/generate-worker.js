@@ -4,13 +4,14 @@ import { once } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 import { copyLine, generateHistory } from './generate.js';
 
-const { file, seed, maxEvents, maxCases, now } = workerData;
+const { file, seed, maxEvents, maxCases, now, providerTag } = workerData;
+const suffixes = [];
 const out = createWriteStream(file);
 let events = 0;
 let cases = 0;
 let refused = 0;
 let lastReport = Date.now();
-for (const rows of generateHistory({ seed, maxEvents, maxCases, now: new Date(now), onRefused: () => refused++ })) {
+for (const rows of generateHistory({ seed, maxEvents, maxCases, now: new Date(now), providerTag, onProviders: (s) => suffixes.push(s), onRefused: () => refused++ })) {
   events += rows.length;
   if (rows[0].streamId.startsWith('case-')) cases++;
   let text = '';
@@ -23,4 +24,4 @@ for (const rows of generateHistory({ seed, maxEvents, maxCases, now: new Date(no
 }
 out.end();
 await once(out, 'finish');
-parentPort.postMessage({ done: true, events, cases, refused });
+parentPort.postMessage({ done: true, events, cases, refused, suffixes });

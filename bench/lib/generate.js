@@ -6,6 +6,9 @@
 // through what the command handler does with it (body -> domain command, `decideCase` / `decideComplaint`,
 // idempotency metadata, event ids, the hash chain of `executeCommand`), straight into rows for COPY.
 // The plan is made in chunks of `casesPerChunk` cases with seeds `<seed>-<chunk>`, so memory stays flat.
+// The seed serves the 7 demo providers; at 100,000 cases that would be some 15,000 cases per provider, so with
+// `providerTag` every chunk gets its own copies of them (`school-esik-5-w0c12`, same schedules: see
+// providersFile in fixture.js), about 300 cases each, as a country's providers would have.
 //
 // What differs from the real path: personal data is not encrypted (a random string of the sealed form's
 // length stands in for it, under a per-IIN person id), and each action is recorded a few minutes after it
@@ -67,9 +70,13 @@ class StreamCursor {
  * Turns one planned request into recorded-shaped rows ({ streamId, streamVersion, id, type, data, metadata,
  * recordedAt }) the way the API would record it. Returns [] when the decider refuses (counted by the caller).
  */
-function record(request, ids, streams, clock) {
-  const body = resolveRefs(request.body, ids);
-  const actor = request.actor;
+function record(request, ids, streams, clock, providerSuffix = '') {
+  let body = resolveRefs(request.body, ids);
+  let actor = request.actor;
+  if (providerSuffix) {
+    if (actor.providerId) actor = { ...actor, providerId: actor.providerId + providerSuffix };
+    if (typeof body.providerId === 'string') body = { ...body, providerId: body.providerId + providerSuffix };
+  }
   const path = request.path.replace(/\{([^}]+)\}/g, (_, name) => ids.get(name) ?? name);
   const isComplaint = path.startsWith('/v1/complaints');
   const opening = path === '/v1/cases' || path === '/v1/complaints';
@@ -154,17 +161,20 @@ function record(request, ids, streams, clock) {
  * Yields arrays of rows, one per planned chain (a case with its complaints, or a complaint), until
  * `maxEvents` rows or `maxCases` cases. Deterministic in everything but the sealed stand-ins. With
  * `cutBefore(request)`, a chain stops before the first request it accepts, and its array carries
- * `cut: { request, ids }` (the request and the ids bound by then, e.g. `ids.get('case')`).
+ * `cut: { request, ids }` (the request and the ids bound by then, e.g. `ids.get('case')`). With `providerTag`,
+ * each chunk's providers are renamed `<id>-<tag>c<chunk>`, and `onProviders(suffix)` hears of every suffix used.
  */
-export function* generateHistory({ seed = 'bench', maxEvents = Infinity, maxCases = Infinity, casesPerChunk = 2000, now = new Date(), onRefused, cutBefore } = {}) {
+export function* generateHistory({ seed = 'bench', maxEvents = Infinity, maxCases = Infinity, casesPerChunk = 2000, now = new Date(), onRefused, cutBefore, providerTag, onProviders } = {}) {
   let events = 0;
   let cases = 0;
   const clock = xorshift();
   for (let chunk = 0; events < maxEvents && cases < maxCases; chunk++) {
     const plan = planSeed({ seed: `${seed}-${chunk}`, cases: casesPerChunk, now });
+    const providerSuffix = providerTag ? `-${providerTag}c${chunk}` : '';
+    if (providerSuffix) onProviders?.(providerSuffix);
     for (const chain of plan.chains) {
       if (events >= maxEvents || cases >= maxCases) return;
-      const out = recordChain(chain, { clock, onRefused, cutBefore });
+      const out = recordChain(chain, { clock, onRefused, cutBefore, providerSuffix });
       const take = Math.min(out.length, maxEvents - events);
       if (take <= 0) continue;
       if (chain.case) cases++;
@@ -190,7 +200,7 @@ function xorshift(seed = 0x2545f491) {
  * The rows of one planned chain, recorded as the API would. `keySuffix` makes a copy of the chain with other
  * Idempotency-Keys, hence other case, complaint and event ids.
  */
-export function recordChain(chain, { clock = xorshift(), onRefused, cutBefore, keySuffix = '' } = {}) {
+export function recordChain(chain, { clock = xorshift(), onRefused, cutBefore, keySuffix = '', providerSuffix = '' } = {}) {
   const ids = new Map();
   const streams = new Map();
   const out = [];
@@ -203,7 +213,7 @@ export function recordChain(chain, { clock = xorshift(), onRefused, cutBefore, k
     }
     let rows;
     try {
-      rows = record(request, ids, streams, clock);
+      rows = record(request, ids, streams, clock, providerSuffix);
     } catch (error) {
       if (error?.name !== 'DomainError') throw error;
       onRefused?.(request, error);

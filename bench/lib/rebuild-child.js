@@ -8,6 +8,9 @@ import { loadProviderDirectory } from '../../libs/platform/dist/index.js';
 import { ALL_PROJECTIONS, ProjectionRebuilder, ProjectionRunner, openReadModels, setScheduleResolver } from '../../libs/read-models/dist/index.js';
 
 const [url, mode = 'rebuilder', batch] = process.argv.slice(2);
+// BENCH_PROJECTIONS=a,b rebuilds only those (for looking into one projection's cost).
+const only = process.env.BENCH_PROJECTIONS?.split(',');
+const projections = only ? ALL_PROJECTIONS.filter((p) => only.includes(p.name)) : ALL_PROJECTIONS;
 const batchSize = batch ? Number(batch) : undefined;
 const say = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
 const errors = [];
@@ -30,7 +33,7 @@ function peakRssMb() {
   return kb / 1024;
 }
 
-const providers = loadProviderDirectory(undefined);
+const providers = loadProviderDirectory(process.env.PROVIDERS_FILE || undefined);
 setScheduleResolver((providerId) => providers.scheduleOf(providerId));
 const store = await PostgresEventStore.create({ connectionString: url, listen: false });
 const readModels = await openReadModels({ url, poolSize: 10 });
@@ -38,8 +41,9 @@ const head = await store.headPosition();
 say({ head });
 const started = performance.now();
 let events = 0;
+let perProjection = {};
 if (mode === 'runner') {
-  const runner = new ProjectionRunner(store, readModels, ALL_PROJECTIONS, logger, { batchSize });
+  const runner = new ProjectionRunner(store, readModels, projections, logger, { batchSize });
   runner.start();
   const timer = setInterval(() => {
     const slowest = runner.status().reduce((m, s) => (BigInt(s.position) < m ? BigInt(s.position) : m), BigInt(head));
@@ -52,17 +56,19 @@ if (mode === 'runner') {
   if (failed.length) throw new Error(`projections failed: ${JSON.stringify(failed)}`);
   events = Number(head);
 } else {
-  const rebuilder = new ProjectionRebuilder(store, readModels, ALL_PROJECTIONS, logger, { batchSize, logEveryMs: 3_600_000 });
+  const rebuilder = new ProjectionRebuilder(store, readModels, projections, logger, { batchSize, logEveryMs: 3_600_000 });
   const progress = new Map();
   const timer = setInterval(() => {
-    const slowest = Math.min(...ALL_PROJECTIONS.map((p) => Number(progress.get(p.name) ?? 0)));
-    say({ progress: slowest, head: Number(head) });
+    const slowest = Math.min(...projections.map((p) => Number(progress.get(p.name) ?? 0)));
+    const m = process.memoryUsage();
+    say({ progress: slowest, head: Number(head), memory: { rss: m.rss >> 20, heapTotal: m.heapTotal >> 20, heapUsed: m.heapUsed >> 20, external: m.external >> 20, arrayBuffers: m.arrayBuffers >> 20 } });
   }, 2000);
-  const results = await Promise.all(ALL_PROJECTIONS.map((p) => rebuilder.rebuild(p.name, { onProgress: (x) => progress.set(p.name, x.position) })));
+  const results = await Promise.all(projections.map((p) => rebuilder.rebuild(p.name, { onProgress: (x) => progress.set(p.name, x.position) })));
   clearInterval(timer);
   events = Math.max(...results.map((r) => r.events));
+  perProjection = Object.fromEntries(results.map((r) => [r.projection, Math.round(r.elapsedMs)]));
 }
 const ms = performance.now() - started;
-say({ done: true, events, ms, peakRssMb: peakRssMb(), errors: errors.slice(0, 5) });
+say({ done: true, events, ms, peakRssMb: peakRssMb(), perProjection, errors: errors.slice(0, 5) });
 await readModels.destroy();
 await store.close();

@@ -23,11 +23,14 @@ function rssMb(pid) {
  * projection after the other); `rebuilder` all projections at once through ProjectionRebuilder; `runner` a fresh
  * ProjectionRunner over empty tables. Resolves { events, ms, peakRssMb, ... }.
  */
-export function runRebuildChild(url, { mode = 'rebuilder', batchSize, log = () => {}, nodeArgs = [], events } = {}) {
-  if (mode === 'cli') return runCli(url, { log, nodeArgs, events });
+export function runRebuildChild(url, { mode = 'rebuilder', batchSize, log = () => {}, nodeArgs = [], events, providersFile } = {}) {
+  if (mode === 'cli') return runCli(url, { log, nodeArgs, events, providersFile });
   return new Promise((resolve, reject) => {
     const started = now();
-    const child = spawn(process.execPath, [...nodeArgs, CHILD, url, mode, ...(batchSize ? [String(batchSize)] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, CHILD, url, mode, ...(batchSize ? [String(batchSize)] : [])], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...(providersFile ? { PROVIDERS_FILE: providersFile } : {}) },
+    });
     let sampledPeak = 0;
     const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, rssMb(child.pid))), 100);
     let buffer = '';
@@ -47,7 +50,7 @@ export function runRebuildChild(url, { mode = 'rebuilder', batchSize, log = () =
         }
         if (msg.progress !== undefined) {
           const s = (now() - started) / 1000;
-          log(`${mode}: ${fmtInt(msg.progress)}/${fmtInt(msg.head)} events (${s.toFixed(0)} s, RSS ${rssMb(child.pid).toFixed(0)} MB)`);
+          log(`${mode}: ${fmtInt(msg.progress)}/${fmtInt(msg.head)} events (${s.toFixed(0)} s, RSS ${rssMb(child.pid).toFixed(0)} MB${msg.memory ? `, heap ${msg.memory.heapUsed}/${msg.memory.heapTotal} MB, external ${msg.memory.external} MB` : ''})`);
         }
         if (msg.done) result = msg;
       }
@@ -62,12 +65,12 @@ export function runRebuildChild(url, { mode = 'rebuilder', batchSize, log = () =
   });
 }
 
-function runCli(url, { log, nodeArgs, events }) {
+function runCli(url, { log, nodeArgs, events, providersFile }) {
   return new Promise((resolve, reject) => {
     const started = now();
     const child = spawn(process.execPath, ['--import', PEAK, ...nodeArgs, CLI, '--all'], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' },
+      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...(providersFile ? { PROVIDERS_FILE: providersFile } : {}) },
     });
     let sampledPeak = 0;
     const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, rssMb(child.pid))), 100);

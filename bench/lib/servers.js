@@ -54,10 +54,18 @@ export function startBare(databaseUrl, eventTemplate) {
   return startChild('./bare-child.js', { DATABASE_URL: databaseUrl, BARE_EVENT_TEMPLATE: JSON.stringify(eventTemplate) });
 }
 
-/** autocannon as a promise; throws when any request failed or answered other than 2xx. */
-export async function load(options) {
+/**
+ * autocannon as a promise. Throws when any request failed or answered other than 2xx, unless `allowFailures`:
+ * then `result.failures` says how many and with which status codes.
+ */
+export async function load({ allowFailures = false, ...options }) {
   const result = await autocannon({ ...options });
   const bad = result.errors + result.timeouts + result.non2xx;
-  if (bad > 0) throw new Error(`${bad} of ${result.requests.total} requests to ${options.url} failed (errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx})`);
+  const codes = Object.entries(result.statusCodeStats ?? {})
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, s]) => `${s.count} x ${code}`);
+  const detail = `${bad} of ${result.requests.total} requests to ${options.url} failed (errors ${result.errors}, timeouts ${result.timeouts}${codes.length ? `, ${codes.join(', ')}` : ''})`;
+  if (bad > 0 && !allowFailures) throw new Error(detail);
+  result.failures = { count: bad, total: result.requests.total, detail };
   return result;
 }

@@ -11,6 +11,7 @@ import type { Runtime } from './runtime.js';
 import { HttpMetrics } from './metrics/metrics.js';
 import { rateLimitHook, TokenBucketLimiter } from './http/rate-limit.js';
 import { TokenVerifier } from './auth/auth.js';
+import { StreamStateCache } from '@sped/event-store';
 
 export interface RunningServer {
   app: NestFastifyApplication;
@@ -44,7 +45,9 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
     logger.warn({ dataDir: config.dataDir }, 'PERSONAL_DATA_KEY is not set: the key-encryption key was generated into DATA_DIR; back it up or set PERSONAL_DATA_KEY');
   }
   const vault = new PersonalDataVault(readModels, kek.key);
-  const runtime: Runtime = { config, logger, storage, eventStore: storage.eventStore, readModels, vault, providers, projector, startedAt: new Date(), httpMetrics: new HttpMetrics() };
+  const runtime: Runtime = { config, logger, storage, eventStore: storage.eventStore, readModels, vault, providers, projector, startedAt: new Date(), httpMetrics: new HttpMetrics(),
+    commandCache: { cases: new StreamStateCache(config.commandCacheStreams), complaints: new StreamStateCache(config.commandCacheStreams) },
+  };
 
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,

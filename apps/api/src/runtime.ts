@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import type { EventStore } from '@sped/event-store';
+import type { EventStore, StreamStateCache } from '@sped/event-store';
+import type { CaseState, ComplaintState } from '@sped/domain';
 import type { AppConfig, Logger, PersonalDataVault, ProviderDirectory, Storage } from '@sped/platform';
 import type { ProjectionRunner } from '@sped/read-models';
 import type { HttpMetrics } from './metrics/metrics.js';
@@ -24,4 +25,6 @@ export interface Runtime {
   projector?: ProjectionRunner;
   startedAt: Date;
   httpMetrics: HttpMetrics;
+  /** Folded states of recently commanded streams (executeCommand's cache; COMMAND_CACHE_STREAMS each). */
+  commandCache: { cases: StreamStateCache<CaseState>; complaints: StreamStateCache<ComplaintState> };
 }

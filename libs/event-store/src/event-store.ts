@@ -57,6 +57,8 @@ export interface AppendResult {
   /** Global position of the last event appended. */
   position: string;
   events: RecordedEvent[];
+  /** True when the store already held these very events (a retried append, recognised by the event ids), so nothing was written. */
+  duplicate?: boolean;
 }
 
 export interface ReadStreamOptions {

@@ -49,7 +49,9 @@ const schema = z.object({
   PROVIDERS_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
   DEADLINE_SWEEP_SECONDS: int(1, 86400),
   RATE_LIMIT_PER_MINUTE: int(0, 1_000_000),
+  COMMAND_CACHE_STREAMS: int(0, 10_000_000),
   DATABASE_QUERY_TIMEOUT_SECONDS: int(1, 3600),
+  COMPLIANCE_SUMMARY_MAX_AGE_MS: int(0, 3_600_000),
   DEMO_TOKENS: bool,
   PERSONAL_DATA_KEY: z.preprocess(
     emptyToUndefined,
@@ -86,8 +88,12 @@ export interface AppConfig {
   personalDataKey?: string;
   /** Requests a client (a token's subject, else an IP address) may make per minute, in bursts up to that many; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** How many streams' folded states the command pipeline keeps between commands (COMMAND_CACHE_STREAMS, default 10000; 0 reads every stream anew). */
+  commandCacheStreams: number;
   /** A database statement (event store or read models) that takes longer fails, and the request with 503: a stalled database must not hang requests or the projector. */
   databaseQueryTimeoutMs: number;
+  /** How old a cached compliance summary may be when served (COMPLIANCE_SUMMARY_MAX_AGE_MS, default 5000; 0 caches nothing). */
+  complianceSummaryMaxAgeMs: number;
   /** Whether POST /v1/auth/demo-token mints tokens for any role (the dashboard's demo sign-in): DEMO_TOKENS, by default on in embedded mode only. */
   demoTokens: boolean;
 }
@@ -139,6 +145,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     personalDataKey: e.PERSONAL_DATA_KEY,
     demoTokens: e.DEMO_TOKENS ?? mode === 'embedded',
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 1200,
+    commandCacheStreams: e.COMMAND_CACHE_STREAMS ?? 10_000,
     databaseQueryTimeoutMs: (e.DATABASE_QUERY_TIMEOUT_SECONDS ?? 30) * 1000,
+    complianceSummaryMaxAgeMs: e.COMPLIANCE_SUMMARY_MAX_AGE_MS ?? 5000,
   };
 }

@@ -10,6 +10,8 @@ import {
   foldComplaint,
   type Actor,
   type CaseEvent,
+  type CaseState,
+  type ComplaintState,
   type ComplaintEvent,
 } from '@sped/domain';
 import { listComplaintTerms, regulationById } from '@sped/regulations';
@@ -104,11 +106,11 @@ export class DeadlineSweeper {
 
   private async recordStep(caseId: string, stepId: string, dueAt: Date, now: Date): Promise<number> {
     const streamId = caseStreamId(caseId);
-    const r = await executeCommand({
+    const r = await executeCommand<CaseState>({
       store: this.store,
       aggregateId: caseId,
       streamId,
-      fold: (events) => foldCase(events as unknown as CaseEvent[]),
+      fold: (events, state) => foldCase(events as unknown as CaseEvent[], state),
       decide: (state) => {
         if (state.status === 'none') return [];
         const regulation = regulationById(state.regulationId);
@@ -126,11 +128,11 @@ export class DeadlineSweeper {
   private async recordComplaint(complaintId: string, dueAt: Date, now: Date): Promise<number> {
     const streamId = complaintStreamId(complaintId);
     const terms = listComplaintTerms();
-    const r = await executeCommand({
+    const r = await executeCommand<ComplaintState>({
       store: this.store,
       aggregateId: complaintId,
       streamId,
-      fold: (events) => foldComplaint(events as unknown as ComplaintEvent[]),
+      fold: (events, state) => foldComplaint(events as unknown as ComplaintEvent[], state),
       decide: (state) => {
         if (state.status !== 'registered') return [];
         return decideComplaint({ type: 'RecordReviewTermPassed', data: { dueAt: dueAt.toISOString() }, metadata: { actor: SYSTEM, now: now.toISOString() } }, state, {

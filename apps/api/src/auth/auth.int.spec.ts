@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { loadConfig } from '@sped/platform';
@@ -42,5 +43,37 @@ describe('Bearer tokens from a real identity provider (JWKS)', () => {
 
   it('refuses an unknown role', async () => {
     await expect(verifier().verify(`Bearer ${await sign({ role: 'superuser' })}`)).rejects.toThrow(/role claim must be one of/);
+  });
+});
+
+describe('Tokens verified once are remembered until they expire', () => {
+  const secret = 's'.repeat(40);
+  const verifier = () => new TokenVerifier(loadConfig({ JWT_SECRET: secret, DATA_DIR: '/tmp/unused' }));
+  const hs = (claims: Record<string, unknown>, exp: number) =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('user-2').setExpirationTime(exp).sign(new TextEncoder().encode(secret));
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('refuses a remembered token once its exp has passed', async () => {
+    const start = Date.parse('2026-03-02T04:00:00Z');
+    jest.useFakeTimers({ now: start, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const v = verifier();
+    const token = await hs({ role: 'director', providerId: 'school-1' }, Math.floor(start / 1000) + 60);
+    expect(await v.verify(`Bearer ${token}`)).toEqual({ userId: 'user-2', role: 'director', providerId: 'school-1' });
+    // Remembered: the same answer again within its lifetime.
+    jest.setSystemTime(start + 59_000);
+    expect((await v.verify(`Bearer ${token}`)).role).toBe('director');
+    jest.setSystemTime(start + 61_000);
+    await expect(v.verify(`Bearer ${token}`)).rejects.toThrow(/token is not valid/);
+  });
+
+  it('does not take a token that differs from a remembered one in its signature', async () => {
+    const v = verifier();
+    const token = await hs({ role: 'director', providerId: 'school-1' }, Math.floor(Date.now() / 1000) + 600);
+    await v.verify(`Bearer ${token}`);
+    const forged = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
+    await expect(v.verify(`Bearer ${forged}`)).rejects.toThrow(/token is not valid/);
   });
 });

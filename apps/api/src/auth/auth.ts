@@ -83,10 +83,28 @@ export class TokenVerifier {
     return actor;
   }
 
+  /**
+   * Tokens verified already, until they expire: a signature check (WebCrypto HMAC, or a JWKS key) per request
+   * was the largest single cost of a command. Only verified tokens get in, keyed by their full text, so a
+   * token that differs by one character is verified anew; each hit checks the expiry again. Bounded (oldest out).
+   */
+  private readonly accepted = new Map<string, { actor: Actor; expiresAtMs: number }>();
+  private static readonly ACCEPTED_MAX = 10_000;
+
   async verify(authorization: string | undefined): Promise<Actor> {
     if (!authorization) throw unauthorized('Send an Authorization: Bearer <token> header.');
     const [scheme, token] = authorization.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthorized('The Authorization header must be "Bearer <token>".');
+    const known = this.accepted.get(token);
+    if (known) {
+      if (Date.now() < known.expiresAtMs) return known.actor;
+      this.accepted.delete(token);
+    }
+    const actor = await this.verifyToken(token);
+    return actor;
+  }
+
+  private async verifyToken(token: string): Promise<Actor> {
     let payload: JWTPayload;
     try {
       const options = {
@@ -105,7 +123,13 @@ export class TokenVerifier {
     if (!payload.sub) throw unauthorized('The token has no sub claim.');
     const providerId = typeof payload.providerId === 'string' ? payload.providerId : null;
     if (PROVIDER_ROLES.includes(role) && !providerId) throw unauthorized(`A ${role} token must carry a providerId claim.`);
-    return { userId: payload.sub, role, providerId };
+    const actor: Actor = { userId: payload.sub, role, providerId };
+    // A token without exp is verified every time; one not yet valid (nbf) was refused above.
+    if (typeof payload.exp === 'number') {
+      if (this.accepted.size >= TokenVerifier.ACCEPTED_MAX) this.accepted.delete(this.accepted.keys().next().value as string);
+      this.accepted.set(token, { actor, expiresAtMs: payload.exp * 1000 });
+    }
+    return actor;
   }
 }
 

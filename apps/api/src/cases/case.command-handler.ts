@@ -43,7 +43,8 @@ export class CaseCommandHandler implements ICommandHandler<RecordCaseAction, Com
       streamId: caseStreamId(c.caseId),
       ifMatch: c.options.ifMatch,
       idempotency: c.options.idempotency,
-      fold: (events) => foldCase(events as unknown as CaseEvent[]),
+      cache: this.runtime.commandCache.cases,
+      fold: (events, state) => foldCase(events as unknown as CaseEvent[], state),
       decide: (state) => decideCase(command, state, { regulation: this.regulationFor(command, state, metadata.now), clockSkewMs: this.runtime.config.clockSkewMs, newId: newUuid }),
     });
     if (command.type === 'ErasePersonalData') {

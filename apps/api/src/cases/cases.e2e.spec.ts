@@ -43,6 +43,18 @@ describe('Complete cases through HTTP', () => {
     for (const step of got.body.steps) expect(step.norm.source).toBeDefined();
   });
 
+  it('decides the steps of a case on its kept state, reading its stream once (Prometheus counts it)', async () => {
+    const before = t.server.runtime.commandCache.cases.snapshotStats();
+    const { id } = await runFlow(t, tok, FLOWS[0], provider, 10);
+    const after = t.server.runtime.commandCache.cases.snapshotStats();
+    expect((await t.server.runtime.eventStore.readStream(`case-${id}`)).length).toBeGreaterThan(FLOWS[0].steps.length);
+    // The application reads the (empty) stream; every later step is decided on the state the last one left.
+    expect(after.misses - before.misses).toBe(1);
+    expect(after.hits - before.hits).toBe(FLOWS[0].steps.length);
+    const metrics = await t.request('GET', '/metrics');
+    expect(metrics.text).toContain(`sped_command_cache_total{aggregate="cases",outcome="hit"} ${after.hits}`);
+  });
+
   it('judges each PMPC step against its norm in working time or days, naming the excess', async () => {
     const { id, position } = await runFlow(t, tok, FLOWS[0], provider, 11);
     await t.projected(position);

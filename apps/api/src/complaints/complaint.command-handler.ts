@@ -43,7 +43,8 @@ export class ComplaintCommandHandler implements ICommandHandler<RecordComplaintA
       streamId: complaintStreamId(c.complaintId),
       ifMatch: c.options.ifMatch,
       idempotency: c.options.idempotency,
-      fold: (events) => foldComplaint(events as unknown as ComplaintEvent[]),
+      cache: this.runtime.commandCache.complaints,
+      fold: (events, state) => foldComplaint(events as unknown as ComplaintEvent[], state),
       decide: (state) => decideComplaint(command, state, { complaintTerms, clockSkewMs: this.runtime.config.clockSkewMs, newId: newUuid }),
     });
     if (command.type === 'EraseComplaintPersonalData') await this.runtime.vault.erase(command.data.personId, c.actor.userId, command.data.reason);

@@ -39,6 +39,13 @@ export class MetricsController {
     for (const p of statuses) if (head !== null) lines.push(`sped_projection_lag_positions{projection="${escape(p.name)}"} ${head > BigInt(p.position) ? head - BigInt(p.position) : 0n}`);
     lines.push('# HELP sped_projection_failed 1 when the projection stopped at an event it could not apply', '# TYPE sped_projection_failed gauge');
     for (const p of statuses) lines.push(`sped_projection_failed{projection="${escape(p.name)}"} ${p.state === 'failed' ? 1 : 0}`);
+    const caches = Object.entries(this.runtime.commandCache).map(([aggregate, cache]) => [aggregate, cache.snapshotStats()] as const);
+    lines.push('# HELP sped_command_cache_streams Streams whose folded state the command pipeline keeps', '# TYPE sped_command_cache_streams gauge');
+    for (const [aggregate, s] of caches) lines.push(`sped_command_cache_streams{aggregate="${aggregate}"} ${s.streams}`);
+    lines.push('# HELP sped_command_cache_total Commands by how the stream state was had: hit (kept, no read), miss (whole stream read), catch_up (newer events read)', '# TYPE sped_command_cache_total counter');
+    for (const [aggregate, s] of caches) {
+      lines.push(`sped_command_cache_total{aggregate="${aggregate}",outcome="hit"} ${s.hits}`, `sped_command_cache_total{aggregate="${aggregate}",outcome="miss"} ${s.misses}`, `sped_command_cache_total{aggregate="${aggregate}",outcome="catch_up"} ${s.catchUps}`);
+    }
     lines.push(...httpMetrics.render());
     reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(lines.join('\n') + '\n');
   }

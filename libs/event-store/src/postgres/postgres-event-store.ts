@@ -301,7 +301,7 @@ export class PostgresEventStore implements EventStore {
       }));
     }
     const last = recorded[recorded.length - 1];
-    return { streamVersion: last.streamVersion, position: last.position, events: recorded };
+    return { streamVersion: last.streamVersion, position: last.position, events: recorded, ...(first.o_outcome === 'duplicate' ? { duplicate: true } : {}) };
   }
 
   private async appendNothing(streamId: string, expected: ExpectedVersion): Promise<AppendResult> {

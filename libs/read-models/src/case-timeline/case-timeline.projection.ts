@@ -1,6 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '@sped/event-store';
-import { caseStage, caseSteps, evolveCase, initialCaseState, isCaseEventType, type CaseEvent, type ExistingCase } from '@sped/domain';
+import { applicableSteps, caseStage, caseSteps, evolveCase, initialCaseState, isCaseEventType, serviceIn, type CaseEvent, type ExistingCase } from '@sped/domain';
 import { DEFAULT_SCHEDULE, isRecordedLate, judgeNorm, localDateOf, regulationById, workingDaysBetween, workingTimeBetween, type WorkingSchedule } from '@sped/regulations';
 import { applyOnce, writeRows, type Projection } from '../projection.js';
 import { CaseStep, CaseTimelineState } from './case-step.entity.js';
@@ -90,6 +90,12 @@ export function caseStepRows(state: ExistingCase, lastPosition: string, schedule
   });
 }
 
+/** The steps a case has rows for: its regulation's steps on its channel (what caseStepRows yields). */
+function stepIdsOf(state: ExistingCase): string[] {
+  const regulation = regulationById(state.regulationId);
+  return regulation ? applicableSteps(serviceIn(regulation, state.serviceCode), state.channel).map((s) => s.id) : [];
+}
+
 /** Case timeline: the folded state per case and the step rows derived from it, rewritten for every case an event touches. */
 export const caseTimelineProjection: Projection = {
   name: 'case-timeline',
@@ -109,17 +115,27 @@ export const caseTimelineProjection: Projection = {
     const existing = new Map((await states.findBy({ caseId: In(ids) })).map((r) => [r.caseId, r]));
     const saved: CaseTimelineState[] = [];
     const steps: CaseStep[] = [];
+    const vanished = new Map<string, string[]>();
     for (const [id, list] of byCase) {
       const before = existing.get(id) ?? null;
       let row = before;
       for (const e of list) row = applyOnce(evolveCaseTimelineState, row, e);
       if (!row || row === before) continue;
       saved.push(row);
-      steps.push(...caseStepRows(row.state, row.lastPosition, resolveSchedule(row.state.providerId)));
+      const rows = caseStepRows(row.state, row.lastPosition, resolveSchedule(row.state.providerId));
+      steps.push(...rows);
+      if (before) {
+        const kept = new Set(rows.map((r) => r.stepId));
+        const gone = stepIdsOf(before.state).filter((stepId) => !kept.has(stepId));
+        if (gone.length) vanished.set(id, gone);
+      }
     }
     if (saved.length === 0) return;
     await writeRows(manager, CaseTimelineState, saved, 'upsert');
-    await manager.getRepository(CaseStep).delete({ caseId: In(saved.map((r) => r.caseId)) });
-    await writeRows(manager, CaseStep, steps, 'insert');
+    // Step rows are upserted on their key, and only steps a case no longer has are deleted. Deleting all of a
+    // case's rows by case_id and inserting them again scanned the whole table whenever its statistics were
+    // missing (every rebuild's new table), which made a rebuild quadratic in the number of cases.
+    for (const [caseId, stepIds] of vanished) await manager.query('DELETE FROM case_step WHERE case_id = $1 AND step_id = ANY($2::text[])', [caseId, stepIds]);
+    await writeRows(manager, CaseStep, steps, 'upsert');
   },
 };

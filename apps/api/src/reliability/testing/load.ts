@@ -222,7 +222,10 @@ export async function readModelDisagreements(t: TestServer, caseIds: string[]): 
     if (folded.status === 'none') return void problems.push(`case ${id}: no events`);
     const row = await readModels.getRepository(CaseSummary).findOneBy({ caseId: id });
     if (!row) return void problems.push(`case ${id}: no case_summary row`);
-    if (!isDeepStrictEqual(row.state, JSON.parse(JSON.stringify(folded)))) problems.push(`case ${id}: case_summary.state differs from the fold of its stream`);
+    const expected = JSON.parse(JSON.stringify(folded));
+    if (!isDeepStrictEqual(row.state, expected)) {
+      problems.push(`case ${id}: case_summary.state (last position ${row.lastPosition}, version ${row.streamVersion}) differs from the fold of its stream (last ${events.at(-1)?.position}, version ${events.at(-1)?.streamVersion}): ${differences(row.state, expected).slice(0, 10).join('; ')}`);
+    }
     const got = await t.request('GET', `/v1/cases/${id}`, { token: reader });
     const last = events[events.length - 1];
     if (got.status !== 200) return void problems.push(`case ${id}: GET answered ${got.status}`);
@@ -238,4 +241,20 @@ export async function readModelDisagreements(t: TestServer, caseIds: string[]): 
     }
   });
   return problems;
+}
+
+/** Where two JSON values differ, as paths with both values (for a failure message). */
+export function differences(actual: unknown, expected: unknown, path = '$'): string[] {
+  if (isDeepStrictEqual(actual, expected)) return [];
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (Array.isArray(actual) && Array.isArray(expected)) {
+    const out: string[] = actual.length !== expected.length ? [`${path}.length: ${actual.length} vs ${expected.length}`] : [];
+    for (let i = 0; i < Math.max(actual.length, expected.length); i++) out.push(...differences(actual[i], expected[i], `${path}[${i}]`));
+    return out;
+  }
+  if (isObject(actual) && isObject(expected) && !Array.isArray(actual) && !Array.isArray(expected)) {
+    return [...new Set([...Object.keys(actual), ...Object.keys(expected)])].flatMap((k) => differences(actual[k], expected[k], `${path}.${k}`));
+  }
+  const show = (v: unknown) => (JSON.stringify(v) ?? 'undefined').slice(0, 200);
+  return [`${path}: model ${show(actual)} vs stream ${show(expected)}`];
 }
