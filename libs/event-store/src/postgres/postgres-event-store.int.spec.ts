@@ -125,6 +125,66 @@ describe('PostgreSQL event store', () => {
     }, TIMEOUT_MS);
   });
 
+  describe('when appends commit while a reader works out its horizon', () => {
+    /**
+     * A follower must see every committed event. Migration 3's horizon read pg_locks twice and, when an append
+     * committed between the two scans, skipped its events (about one append in a thousand here). Bounded by count.
+     */
+    it('delivers every committed event of 16 concurrent writers to a follower, none skipped', async () => {
+      const schema = 'horizon_race';
+      const writers = 16;
+      const perWriter = process.env.TEST_DB_KIND === 'pglite' ? 40 : 750;
+      const writer = await PostgresEventStore.create({ connectionString: db.connectionString, schema, poolSize: writers });
+      const reader = await PostgresEventStore.create({ connectionString: db.connectionString, schema, notify: false, pollIntervalMs: 20 });
+      const side = new pg.Pool({ connectionString: db.connectionString, max: 2 });
+      const abort = new AbortController();
+      try {
+        await side.query('CREATE TABLE IF NOT EXISTS horizon_race_side (id serial PRIMARY KEY)');
+        const seen = new Set<string>();
+        const follower = (async () => {
+          for await (const batch of reader.subscribe({ limit: 100, signal: abort.signal })) for (const e of batch) seen.add(e.position);
+        })();
+        let running = true;
+        // Other write transactions in the same database, as a projector's: they must not hold the horizon up nor open it.
+        const sideWork = (async () => {
+          while (running) {
+            const client = await side.connect();
+            try {
+              await client.query('BEGIN');
+              await client.query('INSERT INTO horizon_race_side DEFAULT VALUES');
+              await delay(2);
+              await client.query('COMMIT');
+            } finally {
+              client.release();
+            }
+          }
+        })();
+        const committed: string[] = [];
+        await Promise.all(
+          Array.from({ length: writers }, async (_, w) => {
+            for (let i = 0; i < perWriter; i++) {
+              const result = await writer.append(`case-race-${w}-${i % 7}`, [newEvent(), ...(i % 3 === 0 ? [newEvent()] : [])], { expectedVersion: 'any' });
+              committed.push(...result.events.map((e) => e.position));
+            }
+          }),
+        );
+        running = false;
+        await sideWork;
+        const head = await writer.headPosition();
+        await eventually(() => expect(seen.has(head)).toBe(true), 60_000);
+        expect(committed.filter((p) => !seen.has(p))).toEqual([]);
+        expect(seen.size).toBe(committed.length);
+        abort.abort();
+        await follower;
+      } finally {
+        abort.abort();
+        await side.end();
+        await writer.close();
+        await reader.close();
+      }
+    }, 300_000);
+  });
+
   describe('when notifications are lost', () => {
     it('still delivers live events to a subscriber, by polling', async () => {
       const schema = 'lost_notifications';

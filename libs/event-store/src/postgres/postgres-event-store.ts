@@ -43,6 +43,11 @@ export interface PostgresEventStoreOptions {
   listen?: boolean;
   /** NOTIFY other processes' subscriptions after each append (default true). */
   notify?: boolean;
+  /**
+   * Under load, appends are announced at most once per this many milliseconds (default 10): one NOTIFY then
+   * covers every append since the last, and other processes learn of an append at most this much later.
+   */
+  notifyIntervalMs?: number;
 }
 
 export interface MigrationReport {
@@ -152,6 +157,7 @@ export class PostgresEventStore implements EventStore {
     private readonly pollIntervalMs: number,
     private readonly listenEnabled: boolean,
     private readonly notifyEnabled: boolean,
+    private readonly notifyIntervalMs: number,
   ) {
     this.sql = statements(schema);
     this.target = describeTarget(clientConfig);
@@ -190,6 +196,7 @@ export class PostgresEventStore implements EventStore {
       options.pollIntervalMs ?? 500,
       options.listen ?? true,
       options.notify ?? true,
+      options.notifyIntervalMs ?? 10,
     );
     try {
       await store.migrate();
@@ -432,7 +439,7 @@ export class PostgresEventStore implements EventStore {
    * Wakes this process's subscriptions at once and, after the commit, NOTIFYs the others. On
    * PostgreSQL, NOTIFY inside the append transaction would hold a database-wide lock through the
    * commit's WAL flush and serialize all appends; here at most one NOTIFY is in flight and the rest
-   * coalesce into the next. PGlite runs one statement at a time anyway, so there the append NOTIFYs
+   * coalesce into the next (sent notifyIntervalMs after it). PGlite runs one statement at a time anyway, so there the append NOTIFYs
    * in its own transaction and saves the extra statement.
    */
   private announceAppend(): void {
@@ -447,6 +454,8 @@ export class PostgresEventStore implements EventStore {
         do {
           this.notifyAgain = false;
           await this.query(this.sql.notify, [this.channel], HEALTH_TIMEOUT_MS);
+          // Appends meanwhile are announced by the next NOTIFY, after a pause that lets more of them join it.
+          if (this.notifyAgain && this.notifyIntervalMs > 0 && !this.closed) await new Promise((resolve) => setTimeout(resolve, this.notifyIntervalMs));
         } while (this.notifyAgain && !this.closed);
       } catch (error) {
         if (!this.closed) this.logger?.warn({ err: error }, 'event store: could not notify subscribers of an append; they will find it by polling');

@@ -17,6 +17,8 @@
  * in-progress *append*: every append holds a transaction-level shared advisory lock, and
  * `visible_horizon()` leaves out of the snapshot's in-progress list the transactions that pg_locks shows
  * holding an xid without that lock (see the function for why a transaction that ends meanwhile is safe).
+ * Migration 4 makes that one scan of the lock table: two scans (as migration 3 had) could see an append's xid
+ * in the first and, the append having committed in between, not its lock in the second, and skip its events.
  */
 
 export const DEFAULT_SCHEMA = 'event_store';
@@ -220,6 +222,50 @@ MIGRATIONS.push({
              SELECT 1 FROM pg_locks a
               WHERE a.locktype = 'advisory' AND a.virtualtransaction = t.virtualtransaction
                 AND a.classid = ${asOid(ns)}::oid AND a.objid = ${asOid(key)}::oid AND a.objsubid = 2);
+        SELECT coalesce(min(x), v_horizon) INTO v_horizon
+          FROM pg_snapshot_xip(v_snapshot) AS x
+         WHERE v_others IS NULL OR NOT ((x::text::bigint % 4294967296) = ANY (v_others));
+        RETURN v_horizon;
+      END
+      $fn$;
+    `;
+  },
+});
+
+MIGRATIONS.push({
+  version: 4,
+  name: 'visibility horizon from one scan of the lock table',
+  sql: (schema) => {
+    const s = quoteIdent(schema);
+    const [ns, key] = lockKeys(schema).appending;
+    // Migration 3 read pg_locks twice (the xid holders, then for each the appenders' lock): an append that
+    // committed between the two scans showed its xid in the first and no lock in the second, counted as "not an
+    // appender", and the horizon passed its events while the reader's snapshot could not see them yet: they were
+    // skipped for good. Measured: about one append in a thousand under 16 writers. Each mention of pg_locks is a
+    // scan of its own; one scan, grouped by backend, sees each transaction's locks at one instant. A transaction
+    // releases its xid lock before its advisory locks, so no scan shows the xid without the appenders' lock.
+    return `
+      CREATE OR REPLACE FUNCTION ${s}.visible_horizon() RETURNS xid8 LANGUAGE plpgsql STABLE AS $fn$
+      DECLARE
+        v_snapshot pg_snapshot := pg_current_snapshot();
+        v_horizon xid8 := pg_snapshot_xmax(v_snapshot);
+        v_others bigint[];
+      BEGIN
+        IF pg_snapshot_xmin(v_snapshot) = v_horizon THEN
+          RETURN v_horizon;
+        END IF;
+        -- The xids of backends that hold an xid but not the appenders' lock, from ONE scan of the lock table.
+        SELECT array_agg(x) INTO v_others
+          FROM (
+            SELECT array_agg(l.transactionid::text::bigint) FILTER (WHERE l.locktype = 'transactionid') AS xids,
+                   bool_or(l.locktype = 'advisory') AS appender
+              FROM pg_locks l
+             WHERE l.pid IS NOT NULL AND l.granted
+               AND ((l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock')
+                 OR (l.locktype = 'advisory' AND l.classid = ${asOid(ns)}::oid AND l.objid = ${asOid(key)}::oid AND l.objsubid = 2))
+             GROUP BY l.pid
+          ) AS backend, unnest(backend.xids) AS x
+         WHERE NOT backend.appender;
         SELECT coalesce(min(x), v_horizon) INTO v_horizon
           FROM pg_snapshot_xip(v_snapshot) AS x
          WHERE v_others IS NULL OR NOT ((x::text::bigint % 4294967296) = ANY (v_others));
