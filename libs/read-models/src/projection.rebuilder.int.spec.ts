@@ -94,6 +94,9 @@ describe('Projection rebuild', () => {
     expect(await Promise.all(tables.map(columns))).toEqual(columnsBefore);
     const leftovers = await rm.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild\\_%' OR nspname LIKE 'retired\\_%'`);
     expect(leftovers).toEqual([]);
+    // Swapped in with planner statistics (reltuples is -1 for a table never vacuumed or analyzed).
+    const unanalyzed = await rm.query(`SELECT c.relname FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY ($1) AND c.reltuples < 0`, [tables]);
+    expect(unanalyzed).toEqual([]);
   });
 
   describe('while readers query the model', () => {

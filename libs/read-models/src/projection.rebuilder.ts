@@ -214,6 +214,7 @@ export class ProjectionRebuilder {
       await this.prepare(projection, live, shadow);
       await report('building', true);
       await this.catchUp(projection, shadow, progress, () => report('building'), options.signal);
+      await this.settle(projection, shadow, options.signal);
       if (this.options.runner) {
         await this.options.runner.pause(name);
         paused.value = true;
@@ -240,6 +241,20 @@ export class ProjectionRebuilder {
   }
 
   /** A schema of empty tables shaped like the live ones, with the same constraint and index names. */
+  /**
+   * VACUUM ANALYZE of the new tables before they go live (outside any transaction, before the live projection is
+   * paused). A replay leaves dead row versions behind its upserts and no planner statistics: without this the first
+   * reads after a swap planned blind (seconds for a workload query at 100,000 cases) until autovacuum came by.
+   */
+  private async settle(projection: Projection, shadow: string, signal?: AbortSignal): Promise<void> {
+    for (const table of projection.tables) {
+      if (signal?.aborted) return;
+      const started = performance.now();
+      await this.dataSource.query(`VACUUM (ANALYZE) ${ident(shadow)}.${ident(table)}`);
+      this.logger.info({ projection: projection.name, table, ms: Math.round(performance.now() - started) }, 'rebuilt table vacuumed and analyzed');
+    }
+  }
+
   private async prepare(projection: Projection, live: string, shadow: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       for (const table of projection.tables) {
