@@ -65,7 +65,7 @@ export async function run({ quick = false, log = console.log } = {}) {
     log(`COPY-out ${(out1 / 1000).toFixed(2)} / ${(out2 / 1000).toFixed(2)} s, COPY-in ${(in1 / 1000).toFixed(2)} / ${(in2 / 1000).toFixed(2)} s: baseline ${(baselineMs / 1000).toFixed(2)} s`);
     const label = `${fmtInt(fixture.events)} events`;
     // The rebuilt database serves the read benchmarks (same events, read models built).
-    donateProjected(fixture, db, log);
+    donateProjected(fixture, db);
     return mark([
       {
         name: `rebuild.all-projections${quick ? '.quick' : ''} (wall, ${label}; vs COPY out+in)`,

@@ -68,7 +68,9 @@ describe('Projection rebuild', () => {
             const live = await projectionTables(rm, ALL_PROJECTIONS, VOLATILE);
 
             const rebuilder = new ProjectionRebuilder(store, rm, ALL_PROJECTIONS, silent, { runner, batchSize: rebuildBatch });
-            for (const p of ALL_PROJECTIONS) await rebuilder.rebuild(p.name);
+            // One by one, or all together from one read of the log: the same rows either way.
+            if (pick(2)) await rebuilder.rebuildMany(ALL_PROJECTIONS.map((p) => p.name));
+            else for (const p of ALL_PROJECTIONS) await rebuilder.rebuild(p.name);
             const rebuilt = await projectionTables(rm, ALL_PROJECTIONS, VOLATILE);
             expect(Object.keys(rebuilt).sort()).toEqual(ALL_PROJECTIONS.flatMap((p) => p.tables).sort());
             for (const table of Object.keys(live)) expect({ table, rows: rebuilt[table] }).toEqual({ table, rows: live[table] });
@@ -140,6 +142,48 @@ describe('Projection rebuild', () => {
       } finally {
         await runner.stop();
       }
+    });
+  });
+
+  describe('of several projections together', () => {
+    it('reads each batch of the log once for all of them, and leaves every live model as it was when one fails', async () => {
+      const pick = seededPick(11);
+      const appended = await appendAll(store, interleave(pick, randomHistory(pick, { cases: 6, complaints: 2, maxCommands: 8 })));
+      await until(async () => ((await store.headPosition()) === appended ? true : undefined), 'the appended events to become readable');
+      const events = (await store.readAll({})).length;
+      const reads = { n: 0 };
+      const counting = Object.create(store) as EventStore;
+      counting.readAll = (o) => {
+        reads.n++;
+        return store.readAll(o);
+      };
+      const batchSize = 20;
+      const rebuilder = new ProjectionRebuilder(counting, rm, ALL_PROJECTIONS, silent, { batchSize });
+      const results = await rebuilder.rebuildMany(ALL_PROJECTIONS.map((p) => p.name));
+      expect(results.map((r) => r.projection)).toEqual(ALL_PROJECTIONS.map((p) => p.name));
+      expect(results.every((r) => r.position === appended && r.events === events)).toBe(true);
+      // Each batch once (and one empty read per catch-up pass), not once per projection.
+      expect(reads.n).toBeLessThanOrEqual(Math.ceil(events / batchSize) + 2);
+
+      await rm.query('CREATE TABLE IF NOT EXISTS together_poison (event_id uuid PRIMARY KEY)');
+      const victim = (await store.readAll({}))[5];
+      const poison: Projection = {
+        name: 'together-poison',
+        tables: ['together_poison'],
+        async apply(m: EntityManager, batch: RecordedEvent[]) {
+          if (batch.some((e) => e.id === victim.id)) throw new Error('this event breaks the projection');
+        },
+      };
+      const summaryBefore = await tableRows(rm, 'case_summary');
+      const [{ oid: tableBefore }] = await rm.query(`SELECT 'case_summary'::regclass::oid AS oid`);
+      const both = new ProjectionRebuilder(store, rm, [caseSummaryProjection, poison], silent, { batchSize });
+      await expect(both.rebuildMany(['case-summary', 'together-poison'])).rejects.toThrow(victim.id);
+      // The live case_summary is the same table as before (not swapped), with the same rows; nothing is left over.
+      const [{ oid: tableAfter }] = await rm.query(`SELECT 'case_summary'::regclass::oid AS oid`);
+      expect(tableAfter).toBe(tableBefore);
+      expect(await tableRows(rm, 'case_summary')).toEqual(summaryBefore);
+      expect(await rm.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild\\_%'`)).toEqual([]);
+      await expect(both.rebuildMany(['case-summary', 'case-summary'])).rejects.toThrow(/named twice/);
     });
   });
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, createLogger, loadConfig, loadProviderDirectory, openStorage, type AppConfig } from '@sped/platform';
-import { ALL_PROJECTIONS, openReadModels, ProjectionRebuilder, setScheduleResolver, type RebuildProgress } from '@sped/read-models';
+import { ALL_PROJECTIONS, openReadModels, ProjectionRebuilder, setScheduleResolver, type RebuildProgress, type RebuildResult } from '@sped/read-models';
 
 /**
  * `npm run rebuild -- <projection>|--all` (server and scale-out modes): rebuilds read models into new tables and
@@ -57,7 +57,8 @@ async function main() {
   const providers = loadProviderDirectory(config.providersFile);
   setScheduleResolver((providerId) => providers.scheduleOf(providerId));
   const storage = await openStorage(config, logger);
-  const readModels = await openReadModels({ url: storage.readModelUrl, poolSize: 3 });
+  // A transaction per projection side by side when several are rebuilt together, and the lock connection.
+  const readModels = await openReadModels({ url: storage.readModelUrl, poolSize: selected.length + 2 });
   const abort = new AbortController();
   process.once('SIGINT', () => {
     process.stderr.write('Interrupted: abandoning the rebuild; the live model stays as it is.\n');
@@ -67,21 +68,31 @@ async function main() {
 
   const rebuilder = new ProjectionRebuilder(storage.eventStore, readModels, ALL_PROJECTIONS, logger);
   let failed = 0;
-  for (const name of selected) {
-    if (abort.signal.aborted) break;
-    let shown = 0;
-    let phase = '';
+  let shown = 0;
+  let phase = '';
+  const onProgress = (p: RebuildProgress) => {
+    if (p.phase === phase && Date.now() - shown < 1000) return;
+    shown = Date.now();
+    phase = p.phase;
+    process.stderr.write(`${describe(p)}\n`);
+  };
+  const say = (result: RebuildResult) =>
+    process.stderr.write(`${result.projection}: rebuilt from ${result.events} events up to position ${result.position} in ${(result.elapsedMs / 1000).toFixed(1)} s, and swapped in\n`);
+  let alone = selected;
+  if (selected.length > 1) {
+    // Together first: one read of the log for all of them.
     try {
-      const result = await rebuilder.rebuild(name, {
-        signal: abort.signal,
-        onProgress: (p) => {
-          if (p.phase === phase && Date.now() - shown < 1000) return;
-          shown = Date.now();
-          phase = p.phase;
-          process.stderr.write(`${describe(p)}\n`);
-        },
-      });
-      process.stderr.write(`${name}: rebuilt from ${result.events} events up to position ${result.position} in ${(result.elapsedMs / 1000).toFixed(1)} s, and swapped in\n`);
+      for (const result of await rebuilder.rebuildMany(selected, { signal: abort.signal, onProgress })) say(result);
+      alone = [];
+    } catch (error) {
+      process.stderr.write(`rebuilding ${selected.join(', ')} together failed, no model was swapped: ${(error as Error).message}\n`);
+      if (!abort.signal.aborted) process.stderr.write('rebuilding them one at a time, so the others are still rebuilt\n');
+    }
+  }
+  for (const name of alone) {
+    if (abort.signal.aborted) break;
+    try {
+      say(await rebuilder.rebuild(name, { signal: abort.signal, onProgress }));
     } catch (error) {
       failed++;
       process.stderr.write(`${name}: rebuild failed, the live model is unchanged: ${(error as Error).message}\n`);
