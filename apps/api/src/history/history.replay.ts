@@ -10,8 +10,8 @@ import {
   caseStage,
   caseSteps,
   currentRegistration,
-  evolveCase,
-  evolveComplaint,
+  foldCase,
+  foldComplaint,
   initialCaseState,
   initialComplaintState,
   type CaseEvent,
@@ -21,7 +21,7 @@ import {
   type ExistingCase,
   type ExistingComplaint,
 } from '@sped/domain';
-import { DEFAULT_SCHEDULE, dueAt, judgeNorm, toLocalIso, type Norm, type RegulationVersion, type Verdict, type WorkingSchedule, LATE_RECORDING } from '@sped/regulations';
+import { almatyClock, DEFAULT_SCHEDULE, dueAt, judgeNorm, toLocalIso, type Norm, type RegulationVersion, type Verdict, type WorkingSchedule, LATE_RECORDING } from '@sped/regulations';
 
 /** Where the replay stops. Instants are ISO-8601 with an offset; positions are the store's decimal strings. */
 export type HistoryCut =
@@ -47,7 +47,10 @@ const MICROS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d
  * cut compared in milliseconds could disagree with the same cut pushed down to the store.
  */
 export function epochMicros(instant: string): number {
-  // Fast path for the store's own form, 2019-06-03T03:00:00.123456Z (or .123Z).
+  // Fast path for the store's own form, 2019-06-03T03:00:00.123456Z (or .123Z), read digit by digit (once per
+  // event of a replay); what it does not take for certain goes through Date.parse as before.
+  const fast = storeFormMicros(instant);
+  if (fast !== null) return fast;
   if (instant.length >= 24 && instant.charCodeAt(instant.length - 1) === 90 && instant.charCodeAt(19) === 46 && instant.length <= 27) {
     const seconds = Date.parse(instant.slice(0, 19) + 'Z');
     const fraction = instant.slice(20, -1);
@@ -57,6 +60,37 @@ export function epochMicros(instant: string): number {
   const seconds = m ? Date.parse(m[1] + m[3]) : Number.NaN;
   if (!m || Number.isNaN(seconds)) throw new RangeError(`not an ISO-8601 instant with an offset: ${JSON.stringify(instant)}`);
   return seconds * 1000 + Number((m[2] ?? '').padEnd(6, '0').slice(0, 6));
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Digits of `s` from `from` to `to` (exclusive) as a number; -1 if any is not a digit. */
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Epoch microseconds of YYYY-MM-DDTHH:MM:SS.fff[fff]Z with every field in range; null for anything else. */
+function storeFormMicros(s: string): number | null {
+  const n = s.length;
+  if (n < 24 || n > 27 || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(19) !== 46 /* . */) return null;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return null;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 7);
+  const day = digits(s, 8, 10);
+  const hour = digits(s, 11, 13);
+  const minute = digits(s, 14, 16);
+  const second = digits(s, 17, 19);
+  const fraction = digits(s, 20, n - 1);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || fraction < 0) return null;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0)) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second) * 1000 + fraction * 10 ** (6 - (n - 21));
 }
 
 /** An instant as UTC ISO-8601 with microseconds (digits beyond the microsecond are dropped, never rounded). */
@@ -133,8 +167,9 @@ function withoutPersonalData(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(withoutPersonalData);
   if ('sealed' in value) return SEALED;
+  const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = withoutPersonalData(v);
+  for (const k of Object.keys(source)) out[k] = withoutPersonalData(source[k]);
   return out;
 }
 
@@ -142,8 +177,10 @@ function withoutPersonalData(value: unknown): unknown {
 function shownData(data: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (data === null || typeof data !== 'object') return out;
-  for (const [k, v] of Object.entries(data)) {
+  const source = data as Record<string, unknown>;
+  for (const k of Object.keys(source)) {
     if (k === 'stepId' || k === 'completesStep') continue;
+    const v = source[k];
     out[k] = v === null || typeof v !== 'object' ? v : withoutPersonalData(v);
   }
   return out;
@@ -166,12 +203,12 @@ function stepIdOf(event: RecordedEvent): string | null {
 function lateRecordingJudge() {
   const cache = new Map<number, number>();
   return (occurredMs: number, recordedMicros: number): boolean => {
-    // Keyed by UTC hour: Almaty's offset is a whole number of hours, so its date never changes within one.
-    const hour = Math.floor(occurredMs / 3_600_000);
-    let limitMs = cache.get(hour);
+    // Keyed by the Almaty date: a day term runs from the date it starts on, whatever the time of day.
+    const day = almatyClock.localDay(occurredMs);
+    let limitMs = cache.get(day);
     if (limitMs === undefined) {
       limitMs = dueAt(occurredMs, LATE_RECORDING_THRESHOLD.amount, LATE_RECORDING_THRESHOLD.unit).dueAt.getTime();
-      cache.set(hour, limitMs);
+      cache.set(day, limitMs);
     }
     return recordedMicros > limitMs * 1000;
   };
@@ -215,23 +252,27 @@ function showLater(event: RecordedEvent): RecordedLaterEvent {
   };
 }
 
-/** Events up to the cut as shown, the state folded over them in the same pass, and what came later. */
-function replay<S>(events: readonly RecordedEvent[], cut: HistoryCut, initial: S, evolve: (s: S, e: RecordedEvent) => S) {
+/**
+ * Events up to the cut as shown, the state folded over them (once, with the domain's fold, which builds the
+ * state's arrays once instead of copying them on every event), and what came later.
+ */
+function replay<S>(events: readonly RecordedEvent[], cut: HistoryCut, fold: (events: readonly RecordedEvent[]) => S) {
   const asOf = asOfInstant(cut);
   const asOfMicros = epochMicros(asOf);
   const isLate = lateRecordingJudge();
   const shown: HistoryEvent[] = [];
+  const kept: RecordedEvent[] = [];
   const later: RecordedLaterEvent[] = [];
-  let state = initial;
   for (const event of events) {
     const recordedMicros = epochMicros(event.recordedAt);
     if (isIncluded(event, recordedMicros, cut, asOfMicros)) {
       shown.push(showEvent(event, recordedMicros, isLate));
-      state = evolve(state, event);
+      kept.push(event);
     } else if (epochMicros(event.metadata.occurredAt) <= asOfMicros) {
       later.push(showLater(event));
     }
   }
+  const state = fold(kept);
   const last = shown.at(-1);
   return {
     asOf,
@@ -323,7 +364,7 @@ function judgeStep(norm: Norm, startedAt: string | null, completedAt: string | n
 /** The case as the record showed it at the cut: its events, folded state, and each step's norm and verdict then. */
 export function replayCaseHistory(input: CaseReplayInput) {
   const schedule = input.schedule ?? DEFAULT_SCHEDULE;
-  const r = replay<CaseState>(input.events, input.cut, initialCaseState, (s, e) => evolveCase(s, e as unknown as CaseEvent));
+  const r = replay<CaseState>(input.events, input.cut, (events) => foldCase(events as unknown as CaseEvent[], initialCaseState));
   const state = r.state.status === 'none' ? null : r.state;
   const regulation = state ? input.regulation : undefined;
   const steps =
@@ -415,7 +456,7 @@ function reviewTermView(s: ExistingComplaint, asOf: string) {
 
 /** The complaint as the record showed it at the cut: its events, folded state, and its review term's verdict then. */
 export function replayComplaintHistory(input: ComplaintReplayInput) {
-  const r = replay<ComplaintState>(input.events, input.cut, initialComplaintState, (s, e) => evolveComplaint(s, e as unknown as ComplaintEvent));
+  const r = replay<ComplaintState>(input.events, input.cut, (events) => foldComplaint(events as unknown as ComplaintEvent[], initialComplaintState));
   const state = r.state.status === 'none' ? null : r.state;
   return {
     ...envelope(input.cut, r.asOf),
