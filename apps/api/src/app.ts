@@ -11,7 +11,7 @@ import type { Runtime } from './runtime.js';
 import { HttpMetrics } from './metrics/metrics.js';
 import { rateLimitHook, TokenBucketLimiter } from './http/rate-limit.js';
 import { TokenVerifier } from './auth/auth.js';
-import { StreamStateCache } from '@sped/event-store';
+import { StreamEventCache, StreamStateCache } from '@sped/event-store';
 
 export interface RunningServer {
   app: NestFastifyApplication;
@@ -47,6 +47,7 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
   const vault = new PersonalDataVault(readModels, kek.key);
   const runtime: Runtime = { config, logger, storage, eventStore: storage.eventStore, readModels, vault, providers, projector, startedAt: new Date(), httpMetrics: new HttpMetrics(),
     commandCache: { cases: new StreamStateCache(config.commandCacheStreams), complaints: new StreamStateCache(config.commandCacheStreams) },
+    historyCache: new StreamEventCache(storage.eventStore, config.historyCacheEvents),
   };
 
   const adapter = new FastifyAdapter({

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { EventStore, StreamStateCache } from '@sped/event-store';
+import type { EventStore, StreamEventCache, StreamStateCache } from '@sped/event-store';
 import type { CaseState, ComplaintState } from '@sped/domain';
 import type { AppConfig, Logger, PersonalDataVault, ProviderDirectory, Storage } from '@sped/platform';
 import type { ProjectionRunner } from '@sped/read-models';
@@ -27,4 +27,6 @@ export interface Runtime {
   httpMetrics: HttpMetrics;
   /** Folded states of recently commanded streams (executeCommand's cache; COMMAND_CACHE_STREAMS each). */
   commandCache: { cases: StreamStateCache<CaseState>; complaints: StreamStateCache<ComplaintState> };
+  /** Events of recently replayed streams (the history endpoints; HISTORY_CACHE_EVENTS). */
+  historyCache: StreamEventCache;
 }

@@ -10,3 +10,4 @@ export { startEmbeddedPostgres, IN_MEMORY } from './embedded/embedded-postgres.j
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded/embedded-postgres.js';
 export { acquireDataDirLock, DataDirLockedError, LOCK_FILE_NAME } from './embedded/data-dir-lock.js';
 export type { DataDirLock, DataDirLockHolder } from './embedded/data-dir-lock.js';
+export * from './stream-event-cache.js';

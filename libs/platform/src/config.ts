@@ -50,6 +50,7 @@ const schema = z.object({
   DEADLINE_SWEEP_SECONDS: int(1, 86400),
   RATE_LIMIT_PER_MINUTE: int(0, 1_000_000),
   COMMAND_CACHE_STREAMS: int(0, 10_000_000),
+  HISTORY_CACHE_EVENTS: int(0, 100_000_000),
   DATABASE_QUERY_TIMEOUT_SECONDS: int(1, 3600),
   COMPLIANCE_SUMMARY_MAX_AGE_MS: int(0, 3_600_000),
   DEMO_TOKENS: bool,
@@ -90,6 +91,8 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   /** How many streams' folded states the command pipeline keeps between commands (COMMAND_CACHE_STREAMS, default 10000; 0 reads every stream anew). */
   commandCacheStreams: number;
+  /** How many events of recently replayed streams the history endpoints keep in memory (HISTORY_CACHE_EVENTS, default 50000; 0 reads every stream anew). */
+  historyCacheEvents: number;
   /** A database statement (event store or read models) that takes longer fails, and the request with 503: a stalled database must not hang requests or the projector. */
   databaseQueryTimeoutMs: number;
   /** How old a cached compliance summary may be when served (COMPLIANCE_SUMMARY_MAX_AGE_MS, default 5000; 0 caches nothing). */
@@ -146,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoTokens: e.DEMO_TOKENS ?? mode === 'embedded',
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 1200,
     commandCacheStreams: e.COMMAND_CACHE_STREAMS ?? 10_000,
+    historyCacheEvents: e.HISTORY_CACHE_EVENTS ?? 50_000,
     databaseQueryTimeoutMs: (e.DATABASE_QUERY_TIMEOUT_SECONDS ?? 30) * 1000,
     complianceSummaryMaxAgeMs: e.COMPLIANCE_SUMMARY_MAX_AGE_MS ?? 5000,
   };

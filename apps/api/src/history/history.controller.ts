@@ -9,7 +9,7 @@ import { badRequest, forbidden, notFound } from '../http/problem.js';
 import { uuid } from '../http/schemas.js';
 import { parseOr400 } from '../http/validation.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
-import { canonicalInstant, epochMicros, replayCaseHistory, replayComplaintHistory, type HistoryCut } from './history.replay.js';
+import { epochMicros, replayCaseHistory, replayComplaintHistory, type HistoryCut } from './history.replay.js';
 
 const idParams = z.strictObject({ id: uuid });
 
@@ -68,7 +68,7 @@ registerOperation({
   responses: { 200: { description: 'The replayed history' } },
 });
 
-/** Reads a stream for a replay: the cut pushed down to the store, then only what lies past it (for `recordedLater`). */
+/** Replays a stream read through the history cache (see `read`). */
 @Injectable()
 export class HistoryQueries {
   constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
@@ -97,15 +97,16 @@ export class HistoryQueries {
     return { complaintId: id, ...replayComplaintHistory({ events, cut: await this.resolveCut(query, events, now) }) };
   }
 
+  /**
+   * The whole stream: the replay makes the cut itself (what was recorded by then, and what came later for
+   * `recordedLater`). From the history cache, which reads only the events newer than it keeps: moving
+   * through one case's history at many cuts reads the stream once.
+   */
   private async read(streamId: string, query: HistoryQuery, now: Date): Promise<RecordedEvent[]> {
-    const store = this.runtime.eventStore;
-    if (query.at === undefined && query.position === undefined) return store.readStream(streamId);
     if (query.at !== undefined && epochMicros(query.at) > (now.getTime() + this.runtime.config.clockSkewMs) * 1000) {
       throw badRequest('at lies in the future: the record only knows what has been recorded so far.', [{ field: 'query.at', message: 'must not be in the future' }]);
     }
-    const upToCut = await store.readStream(streamId, query.at !== undefined ? { toRecordedAt: canonicalInstant(query.at) } : { toPosition: query.position });
-    const past = await store.readStream(streamId, { fromVersion: (upToCut.at(-1)?.streamVersion ?? 0) + 1 });
-    return upToCut.concat(past);
+    return this.runtime.historyCache.read(streamId);
   }
 
   /** A position is judged at the instant its event was recorded: this stream's, or otherwise the log's event there. */

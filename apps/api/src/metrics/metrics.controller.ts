@@ -46,6 +46,10 @@ export class MetricsController {
     for (const [aggregate, s] of caches) {
       lines.push(`sped_command_cache_total{aggregate="${aggregate}",outcome="hit"} ${s.hits}`, `sped_command_cache_total{aggregate="${aggregate}",outcome="miss"} ${s.misses}`, `sped_command_cache_total{aggregate="${aggregate}",outcome="catch_up"} ${s.catchUps}`);
     }
+    const history = this.runtime.historyCache.snapshotStats();
+    lines.push('# HELP sped_history_cache_events Events of replayed streams the history endpoints keep', '# TYPE sped_history_cache_events gauge', `sped_history_cache_events ${history.events}`);
+    lines.push('# HELP sped_history_cache_reads_total Stream reads of the history endpoints: hit (newer events only), miss (whole stream)', '# TYPE sped_history_cache_reads_total counter');
+    lines.push(`sped_history_cache_reads_total{outcome="hit"} ${history.hits}`, `sped_history_cache_reads_total{outcome="miss"} ${history.misses}`);
     lines.push(...httpMetrics.render());
     reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(lines.join('\n') + '\n');
   }
