@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { EventStore, RecordedEvent } from '@sped/event-store';
 import type { Projection } from './projection.js';
+import { ASYNC_COMMIT } from './async-commit.js';
 
 export interface RebuildLogger {
   info(obj: object, msg?: string): void;
@@ -370,7 +371,10 @@ export class ProjectionRebuilder {
     }
   }
 
-  private async applyToShadow(m: EntityManager, projection: Projection, shadow: string, events: RecordedEvent[]): Promise<void> {
+  private async applyToShadow(m: EntityManager, projection: Projection, shadow: string, events: RecordedEvent[], ownTransaction = true): Promise<void> {
+    // The new tables only count once swapped in, and the swap's synchronous commit flushes the WAL of every batch
+    // before it: a batch need not wait for the disk (see ASYNC_COMMIT). Inside the swap transaction it stays on.
+    if (ownTransaction) await m.query(ASYNC_COMMIT);
     const [{ path }] = await m.query(`SELECT current_setting('search_path') AS path`);
     await m.query(`SELECT set_config('search_path', $1, true)`, [ident(shadow)]);
     try {
@@ -399,7 +403,7 @@ export class ProjectionRebuilder {
       while (BigInt(row.position) > BigInt(progress.position)) {
         const batch = await this.store.readAll({ after: progress.position, limit: this.options.batchSize ?? 500 });
         if (batch.length === 0) throw new Error(`The live checkpoint of ${name} (${row.position}) is past the end of the log (${progress.position})`);
-        await this.applyToShadow(m, projection, shadow, batch);
+        await this.applyToShadow(m, projection, shadow, batch, false);
         progress.position = batch[batch.length - 1].position;
         progress.events += batch.length;
         await report();

@@ -3,6 +3,7 @@ import type { EventStore, RecordedEvent } from '@sped/event-store';
 import { unavailableReason } from '@sped/event-store';
 import { ProjectionCheckpoint } from './checkpoint.entity.js';
 import type { Projection } from './projection.js';
+import { ASYNC_COMMIT } from './async-commit.js';
 import { ProjectionRebuilder, type RebuildOptions, type RebuildProgress, type RebuildResult } from './projection.rebuilder.js';
 
 export interface RunnerLogger {
@@ -70,6 +71,7 @@ function isTransient(error: unknown): boolean {
   if (typeof e?.code === 'string' && (/^08/.test(e.code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(e.code))) return true;
   return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(e?.message ?? '');
 }
+
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -299,6 +301,7 @@ export class ProjectionRunner {
   private async applyIn(r: Running, events: RecordedEvent[]): Promise<void> {
     const last = events[events.length - 1].position;
     await this.dataSource.transaction(async (manager) => {
+      await manager.query(ASYNC_COMMIT);
       await this.claim(manager, r);
       await r.projection.apply(manager, events);
       await manager.update(ProjectionCheckpoint, { name: r.projection.name }, { position: last, status: 'running', error: null, updatedAt: new Date() });
