@@ -3,17 +3,70 @@
 // On the fixture with its read models built: first the sustained rate of single-command appends (8 writers
 // appending the seed's realistic commands as fast as they can, the projector running), then commands are issued
 // open-loop at half that rate while a ProjectionRunner of ALL_PROJECTIONS projects. Lag of a command = from the
-// moment its append returned to the moment every projection has applied it (runner.waitFor). The runner and a
-// bare subscriber (the baseline: store.subscribe doing nothing, the delivery floor) use a store instance of their
-// own, so they learn of appends by NOTIFY as a projector process would, not by this process's in-memory wake-up.
+// moment its append returned to the moment every projection has applied it. The runner and a bare subscriber (the
+// baseline: store.subscribe doing nothing, the delivery floor) run in a child process (lib/lag-child.js), the
+// projector process of a deployment, learning of appends by NOTIFY; it reports when each position was projected
+// and delivered, on the wall clock both processes share. (In this process, the writers and the load generator
+// competed with the runner for one event loop, which measured the harness more than the projector.)
+import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { fmtInt, mark, now, percentile, round, sleep } from './lib/common.js';
 import { eventsFixture, projectedFixture } from './lib/fixture.js';
 import { generateHistory } from './lib/generate.js';
 import { fixtureSize } from './rebuild.bench.js';
 import { PostgresEventStore } from '../libs/event-store/dist/index.js';
-import { loadProviderDirectory } from '../libs/platform/dist/index.js';
-import { ALL_PROJECTIONS, ProjectionRunner, openReadModels, setScheduleResolver } from '../libs/read-models/dist/index.js';
+
+const wall = () => performance.timeOrigin + performance.now();
+
+/** The projector child: resolves once it has caught up; `firstAt(kind, position)` = when it reported reaching it. */
+function startProjectorChild(url, providersFile, log) {
+  const child = spawn(process.execPath, [...(process.env.BENCH_CHILD_ARGS?.split(' ').filter(Boolean) ?? []), new URL('./lib/lag-child.js', import.meta.url).pathname, url], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ...(providersFile ? { PROVIDERS_FILE: providersFile } : {}) },
+  });
+  const reports = { projected: [], delivered: [] };
+  let buffer = '';
+  let onReady;
+  const ready = new Promise((resolve, reject) => {
+    onReady = resolve;
+    child.once('exit', (code) => reject(new Error(`projector child exited with ${code}`)));
+  });
+  child.stdout.on('data', (chunk) => {
+    buffer += chunk;
+    let nl;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      const msg = JSON.parse(line);
+      if (msg.ready) onReady(msg.head);
+      else if (msg.projected) reports.projected.push({ position: BigInt(msg.projected), t: msg.t });
+      else if (msg.delivered) reports.delivered.push({ position: BigInt(msg.delivered), t: msg.t });
+    }
+  });
+  const reached = (kind, position) => {
+    const list = reports[kind];
+    const p = BigInt(position);
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].position >= p) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo < list.length ? list[lo].t : undefined;
+  };
+  return {
+    ready,
+    reached,
+    async until(kind, position) {
+      while (reached(kind, position) === undefined) await sleep(5);
+    },
+    async stop() {
+      child.stdin.end();
+      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+    },
+  };
+}
 
 export const order = 5;
 const WRITERS = 8;
@@ -40,17 +93,10 @@ export async function run({ quick = false, log = console.log } = {}) {
   const rateSeconds = quick ? 3 : 10;
   const lagSeconds = quick ? 8 : 30;
   const chains = commandChains(quick ? 12_000 : 60_000, `lag-${Date.now()}`);
-  const providers = loadProviderDirectory(fixture.providersFile);
-  setScheduleResolver((providerId) => providers.scheduleOf(providerId));
-  const quiet = { info() {}, warn() {}, error: (o, m) => log(`projector: ${m} ${JSON.stringify(o)}`), child: () => quiet };
   const writer = await PostgresEventStore.create({ connectionString: db.url });
-  const reader = await PostgresEventStore.create({ connectionString: db.url });
-  const readModels = await openReadModels({ url: db.url, poolSize: 10 });
-  const runner = new ProjectionRunner(reader, readModels, ALL_PROJECTIONS, quiet);
-  const abort = new AbortController();
+  const projector = startProjectorChild(db.url, fixture.providersFile, log);
   try {
-    runner.start();
-    await runner.waitFor(await writer.headPosition());
+    await projector.ready;
     let cursor = 0;
     const nextChain = () => {
       for (let k = 0; k < chains.length; k++) {
@@ -68,7 +114,7 @@ export async function run({ quick = false, log = console.log } = {}) {
       const a = c.appends[c.next++];
       try {
         const result = await writer.append(a.streamId, a.events, { expectedVersion: a.expectedVersion });
-        return { position: result.position, events: a.events.length, at: now() };
+        return { position: result.position, events: a.events.length, at: wall() };
       } finally {
         c.busy = false;
       }
@@ -91,22 +137,11 @@ export async function run({ quick = false, log = console.log } = {}) {
     const elapsed = (now() - t0) / 1000;
     const sustained = commands / elapsed;
     log(`sustained append rate (${WRITERS} writers, projector running): ${fmtInt(sustained)} commands/s (${fmtInt(events / elapsed)} events/s)`);
-    await runner.waitFor(await writer.headPosition());
-
-    // Bare subscriber: when does the store deliver each position to a reader of another instance?
-    const delivered = new Map();
-    const head = await reader.headPosition();
-    const subscription = (async () => {
-      for await (const batch of reader.subscribe({ after: head, signal: abort.signal })) {
-        const t = now();
-        for (const e of batch) delivered.set(e.position, t);
-      }
-    })();
+    await projector.until('projected', await writer.headPosition());
 
     // Half rate, open loop.
     const rate = sustained / 2;
-    const lags = [];
-    const deliveries = [];
+    const appended = [];
     const pending = [];
     const start = now();
     let issued = 0;
@@ -117,12 +152,7 @@ export async function run({ quick = false, log = console.log } = {}) {
         issued++;
         pending.push(
           appendNext().then(
-            async (r) => {
-              await runner.waitFor(r.position);
-              lags.push(now() - r.at);
-              const d = delivered.get(r.position);
-              if (d !== undefined) deliveries.push(Math.max(0, d - r.at));
-            },
+            (r) => void appended.push(r),
             () => failures++,
           ),
         );
@@ -130,8 +160,11 @@ export async function run({ quick = false, log = console.log } = {}) {
       await sleep(1);
     }
     await Promise.all(pending);
-    // Deliveries that came after the projection are picked up here.
-    await runner.waitFor(await writer.headPosition());
+    const last = await writer.headPosition();
+    await projector.until('projected', last);
+    await projector.until('delivered', last);
+    const lags = appended.map((r) => projector.reached('projected', r.position) - r.at);
+    const deliveries = appended.map((r) => Math.max(0, projector.reached('delivered', r.position) - r.at));
     const achieved = issued / ((now() - start) / 1000);
     if (failures) throw new Error(`${failures} appends failed during the lag run`);
     const p99 = percentile(lags, 99);
@@ -140,18 +173,13 @@ export async function run({ quick = false, log = console.log } = {}) {
     log(
       `at ${fmtInt(rate)} commands/s (achieved ${fmtInt(achieved)}): projection lag p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...lags).toFixed(1)} ms over ${fmtInt(lags.length)} commands; bare subscriber p99 ${subP99.toFixed(1)} ms`,
     );
-    abort.abort();
-    await subscription.catch(() => undefined);
     return mark([
       { name: `lag.projection.p99 at half the sustained rate (${fmtInt(rate)} commands/s; bare subscriber beside)`, value: round(p99, 1), unit: 'ms', baseline: round(subP99, 1), ratio: round(p99 / subP99, 2), target: 100, stretch: 25, direction: 'max', targetOn: 'value' },
       { name: `lag.sustained-append-rate (${WRITERS} writers, projector running)`, value: Math.round(sustained), unit: 'commands/s', baseline: null, ratio: null, target: null },
     ]);
   } finally {
-    abort.abort();
-    await runner.stop();
-    await readModels.destroy();
+    await projector.stop();
     await writer.close();
-    await reader.close();
   }
 }
 

@@ -145,6 +145,32 @@ describe('Projection rebuild', () => {
     });
   });
 
+  it('commits projection batches without waiting for the WAL flush, live and in a rebuild', async () => {
+    await rm.query('CREATE TABLE IF NOT EXISTS commit_probe (n serial PRIMARY KEY, setting text NOT NULL)');
+    const probe: Projection = {
+      name: 'commit-probe',
+      tables: ['commit_probe'],
+      async apply(m: EntityManager) {
+        await m.query(`INSERT INTO commit_probe (setting) VALUES (current_setting('synchronous_commit'))`);
+      },
+    };
+    const pick = seededPick(21);
+    const last = await appendAll(store, interleave(pick, randomHistory(pick, { cases: 2, complaints: 0, maxCommands: 4 })));
+    const runner = new ProjectionRunner(store, rm, [probe], silent, { batchSize: 3 });
+    runner.start();
+    try {
+      await runner.waitFor(last);
+      const live = await rm.query('SELECT DISTINCT setting FROM commit_probe');
+      expect(live).toEqual([{ setting: 'off' }]);
+      await runner.rebuild('commit-probe');
+      expect(await rm.query('SELECT DISTINCT setting FROM commit_probe')).toEqual([{ setting: 'off' }]);
+      // Outside those transactions the connection's own setting is untouched (SET LOCAL).
+      expect(await rm.query(`SELECT current_setting('synchronous_commit') AS s`)).toEqual([{ s: 'on' }]);
+    } finally {
+      await runner.stop();
+    }
+  });
+
   describe('of several projections together', () => {
     it('reads each batch of the log once for all of them, and leaves every live model as it was when one fails', async () => {
       const pick = seededPick(11);

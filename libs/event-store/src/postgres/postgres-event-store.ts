@@ -44,8 +44,9 @@ export interface PostgresEventStoreOptions {
   /** NOTIFY other processes' subscriptions after each append (default true). */
   notify?: boolean;
   /**
-   * Under load, appends are announced at most once per this many milliseconds (default 10): one NOTIFY then
-   * covers every append since the last, and other processes learn of an append at most this much later.
+   * A pause between NOTIFYs under load (default 0: the next goes as soon as the last is done, covering every
+   * append meanwhile). Fewer NOTIFY statements, but other processes learn of appends that much later: with 10 ms
+   * a bare subscriber's delivery p99 went from 18 to 144 ms in the lag benchmark.
    */
   notifyIntervalMs?: number;
 }
@@ -196,7 +197,7 @@ export class PostgresEventStore implements EventStore {
       options.pollIntervalMs ?? 500,
       options.listen ?? true,
       options.notify ?? true,
-      options.notifyIntervalMs ?? 10,
+      options.notifyIntervalMs ?? 0,
     );
     try {
       await store.migrate();
