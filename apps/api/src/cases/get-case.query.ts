@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ExistingCase } from '@sped/domain';
-import { CaseStep, CaseSummary } from '@sped/read-models';
 import { regulationById } from '@sped/regulations';
-import { stepView } from './step-view.js';
+import { stepView, type StepFacts } from './step-view.js';
 import type { Actor } from '../auth/auth.js';
 import { forbidden } from '../http/problem.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
+import { preparedQuery } from '../shared/prepared-query.js';
 
 /** Roles that may read the personal data of a case they may see. */
 const PERSONAL_DATA_READERS = new Set(['clerk', 'head', 'executor', 'director', 'investigator', 'applicant']);
@@ -21,34 +21,79 @@ export function assertCaseScope(actor: Actor, row: { providerId: string; state: 
   }
 }
 
+/**
+ * The case and its steps in one statement (one round trip, prepared once per connection): the summary row
+ * (primary key) and its steps (case_step_pkey) as a JSON array in step order. Instants come as epoch
+ * milliseconds, turned into Dates below.
+ */
+const CASE_WITH_STEPS = `
+  SELECT c.case_id, c.service_code, c.provider_id, c.channel, c.regulation_id, c.stage, c.status, c.executor_id,
+    c.submitted_at, c.updated_at, c.stream_version, c.last_position, c.state,
+    (SELECT coalesce(json_agg(json_build_object(
+        'stepId', s.step_id, 'stepOrder', s.step_order, 'roles', s.roles, 'norm', s.norm, 'status', s.status,
+        'startedAt', ${ms('s.started_at')}, 'dueAt', ${ms('s.due_at')}, 'earliestAt', ${ms('s.earliest_at')}, 'completedAt', ${ms('s.completed_at')},
+        'verdict', s.verdict, 'excessAmount', s.excess_amount, 'excessUnit', s.excess_unit,
+        'workingMinutes', s.working_minutes, 'durationDays', s.duration_days,
+        'performedByRole', s.performed_by_role, 'performedByUser', s.performed_by_user, 'recordedLate', s.recorded_late,
+        'maxRecordingDelayMs', s.max_recording_delay_ms, 'deadlineRecorded', s.deadline_recorded, 'provisional', s.provisional
+      ) ORDER BY s.step_order), '[]'::json)
+      FROM case_step s WHERE s.case_id = c.case_id) AS steps
+  FROM case_summary c WHERE c.case_id = $1`;
+
+function ms(column: string) {
+  return `floor(extract(epoch FROM ${column}) * 1000)::bigint`;
+}
+
+type StepJson = Omit<StepFacts, 'startedAt' | 'dueAt' | 'earliestAt' | 'completedAt'> & { startedAt: number | null; dueAt: number | null; earliestAt: number | null; completedAt: number | null };
+
+interface CaseRow {
+  case_id: string;
+  service_code: string;
+  provider_id: string;
+  channel: string;
+  regulation_id: string;
+  stage: string;
+  status: string;
+  executor_id: string | null;
+  submitted_at: Date;
+  updated_at: Date;
+  stream_version: number;
+  last_position: string;
+  state: ExistingCase;
+  steps: StepJson[];
+}
+
+const date = (v: number | null) => (v === null ? null : new Date(v));
+
 @Injectable()
 export class CaseQueries {
   constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
 
   async getCase(id: string, actor: Actor, now = new Date()) {
-    const row = await this.runtime.readModels.getRepository(CaseSummary).findOneBy({ caseId: id });
+    const [row] = await preparedQuery<CaseRow>(this.runtime.readModels, 'sped-get-case', CASE_WITH_STEPS, [id]);
     if (!row) return null;
-    assertCaseScope(actor, row);
-    const regulation = regulationById(row.regulationId);
     const state = row.state;
-    const schedule = this.runtime.providers.scheduleOf(row.providerId);
-    const rows = await this.runtime.readModels.getRepository(CaseStep).find({ where: { caseId: id }, order: { stepOrder: 'ASC' } });
-    const steps = rows.map((r) => stepView(r, now, schedule));
+    assertCaseScope(actor, { providerId: row.provider_id, state });
+    const regulation = regulationById(row.regulation_id);
+    const schedule = this.runtime.providers.scheduleOf(row.provider_id);
+    const steps = row.steps.map((s) =>
+      stepView({ ...s, startedAt: date(s.startedAt), dueAt: date(s.dueAt), earliestAt: date(s.earliestAt), completedAt: date(s.completedAt) }, now, schedule),
+    );
     return {
-      id: row.caseId,
-      service: row.serviceCode,
-      providerId: row.providerId,
+      id: row.case_id,
+      service: row.service_code,
+      providerId: row.provider_id,
       channel: row.channel,
-      regulation: regulation ? { id: regulation.id, title: regulation.title, source: regulation.source } : { id: row.regulationId },
+      regulation: regulation ? { id: regulation.id, title: regulation.title, source: regulation.source } : { id: row.regulation_id },
       stage: row.stage,
       status: row.status,
-      executorId: row.executorId,
+      executorId: row.executor_id,
       grade: state.grade,
       documents: state.documents,
-      submittedAt: row.submittedAt.toISOString(),
-      updatedAt: row.updatedAt.toISOString(),
-      streamVersion: row.streamVersion,
-      position: row.lastPosition,
+      submittedAt: row.submitted_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+      streamVersion: row.stream_version,
+      position: row.last_position,
       steps,
       actions: state.actions.map((a) => ({ eventId: a.eventId, type: a.type, stepId: a.stepId, occurredAt: a.occurredAt, recordedAt: a.recordedAt, actor: a.actor, values: a.values, corrections: a.corrections })),
       personalData: PERSONAL_DATA_READERS.has(actor.role) ? await this.personalData(state) : undefined,

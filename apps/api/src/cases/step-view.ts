@@ -3,11 +3,35 @@ import { judgeNorm, toLocalIso, type WorkingSchedule } from '@sped/regulations';
 
 const local = (d: Date | null) => (d ? toLocalIso(d) : null);
 
+/** What a step's view is made of: a `case_step` row (the entity, or the same fields read as JSON). */
+export type StepFacts = Pick<
+  CaseStep,
+  | 'stepId'
+  | 'stepOrder'
+  | 'roles'
+  | 'norm'
+  | 'status'
+  | 'startedAt'
+  | 'dueAt'
+  | 'earliestAt'
+  | 'completedAt'
+  | 'verdict'
+  | 'excessAmount'
+  | 'excessUnit'
+  | 'workingMinutes'
+  | 'durationDays'
+  | 'performedByRole'
+  | 'performedByUser'
+  | 'recordedLate'
+  | 'deadlineRecorded'
+  | 'provisional'
+> & { maxRecordingDelayMs: string | number };
+
 /**
  * A timeline row as users read it: finished steps keep the verdict they got; an open step is judged
  * against `now` (open, at risk, overdue) with what is left of its allowance.
  */
-export function stepView(row: CaseStep, now: Date, schedule: WorkingSchedule) {
+export function stepView(row: StepFacts, now: Date, schedule: WorkingSchedule) {
   const live = row.status === 'open' && row.startedAt ? judgeNorm(row.norm, row.startedAt, null, now, schedule) : null;
   const verdict = row.status === 'completed' ? row.verdict : live ? live.status : null;
   return {

@@ -5,15 +5,12 @@ import { CaseStep } from '@sped/read-models';
 import { judgeNorm, SERVICE_CODES, toLocalIso } from '@sped/regulations';
 import { CurrentActor, Roles, type Actor } from '../auth/auth.js';
 import { registerOperation } from '../docs/openapi.js';
-import { badRequest, forbidden } from '../http/problem.js';
+import { badRequest } from '../http/problem.js';
 import { code, isoDate } from '../http/schemas.js';
 import { parseOr400 } from '../http/validation.js';
 import { toCsv, wantsCsv } from '../shared/csv.js';
-import { startOfLocalDate } from '../shared/local-time.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
-
-const DIMENSIONS = { provider: 'provider_id', service: 'service_code', step: 'step_id', month: `to_char(started_at AT TIME ZONE 'Asia/Almaty', 'YYYY-MM')` } as const;
-type Dimension = keyof typeof DIMENSIONS;
+import { complianceWhere, ComplianceSummaryService, DIMENSIONS, type Dimension } from './compliance-summary.service.js';
 
 const filters = {
   from: isoDate.optional(),
@@ -42,7 +39,7 @@ registerOperation({
   path: '/v1/compliance/summary',
   tag: 'compliance',
   summary: 'Per provider, service, step (and month): cases, on-time share, breaches, median and 90th-percentile durations',
-  description: 'The period filters steps by the Almaty date their clock started. Durations are in working minutes for minute and hour norms and in the norm\'s days for day norms. Accept: text/csv for CSV.',
+  description: 'The period filters steps by the Almaty date their clock started. Durations are in working minutes for minute and hour norms and in the norm\'s days for day norms. Accept: text/csv for CSV. Answers are cached per query and scope and may be up to COMPLIANCE_SUMMARY_MAX_AGE_MS old (default 5 s): `asOf` (header X-As-Of) is the instant the figures were computed and judged, header Age how old they were when sent (seconds), `maxAgeMs` the limit.',
   query: summaryQuery,
   responses: { 200: { description: 'Rows', contentTypes: ['application/json', 'text/csv'] } },
 });
@@ -60,84 +57,21 @@ const BREACH = `(verdict IN ('late', 'too-early', 'too-late') OR (status = 'open
 @Controller('v1/compliance')
 @Roles('quality-control', 'investigator', 'admin', 'director')
 export class ComplianceController {
-  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
-
-  private where(actor: Actor, q: { from?: string; to?: string; providerId?: string; service?: string; stepId?: string }, params: unknown[]) {
-    const clauses: string[] = [];
-    let providerId = q.providerId;
-    if (actor.role === 'director') {
-      if (providerId && providerId !== actor.providerId) throw forbidden('PROVIDER_MISMATCH', `A director sees only ${actor.providerId}.`);
-      providerId = actor.providerId ?? undefined;
-    }
-    if (q.from && q.to && q.to < q.from) throw badRequest('`to` is before `from`.', [{ field: 'query.to', message: 'must not be before from' }]);
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      clauses.push(sql.replace('?', `$${params.length}`));
-    };
-    if (providerId) add('provider_id = ?', providerId);
-    if (q.service) add('service_code = ?', q.service);
-    if (q.stepId) add('step_id = ?', q.stepId);
-    if (q.from) add('started_at >= ?', startOfLocalDate(q.from));
-    if (q.to) add('started_at < ?', new Date(startOfLocalDate(q.to).getTime() + 86_400_000));
-    clauses.push('started_at IS NOT NULL');
-    return clauses.join(' AND ');
-  }
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly summaries: ComplianceSummaryService,
+  ) {}
 
   @Get('summary')
   async summary(@Query() query: unknown, @CurrentActor() actor: Actor, @Headers('accept') accept: string | undefined, @Res() reply: FastifyReply) {
     const q = parseOr400(summaryQuery, query, 'query');
-    const now = new Date();
-    const params: unknown[] = [now];
-    const where = this.where(actor, q, params);
-    const dims = q.groupBy as Dimension[];
-    const select = dims.map((d) => `${DIMENSIONS[d]} AS "${d}"`).join(', ');
-    const measure = `CASE WHEN norm_unit IN ('working-days', 'calendar-days') THEN duration_days ELSE working_minutes END`;
-    const sql = `
-      SELECT ${select},
-        count(DISTINCT case_id)::int AS cases,
-        count(*)::int AS steps,
-        count(*) FILTER (WHERE status = 'completed')::int AS completed,
-        count(*) FILTER (WHERE verdict = 'on-time')::int AS "onTime",
-        count(*) FILTER (WHERE verdict IN ('on-time', 'late', 'too-early', 'too-late'))::int AS judged,
-        count(*) FILTER (WHERE verdict IN ('late', 'too-early', 'too-late'))::int AS "lateOrOutsideWindow",
-        count(*) FILTER (WHERE status = 'open' AND due_at <= $1)::int AS "overdueNow",
-        count(*) FILTER (WHERE status = 'open')::int AS open,
-        count(*) FILTER (WHERE verdict = 'not-judged' OR norm_kind = 'none')::int AS "notJudged",
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY ${measure}) FILTER (WHERE status = 'completed') AS median,
-        percentile_cont(0.9) WITHIN GROUP (ORDER BY ${measure}) FILTER (WHERE status = 'completed') AS p90,
-        ${dims.includes('step') ? `min(CASE WHEN norm_unit IN ('working-days', 'calendar-days') THEN norm_unit ELSE 'working-minutes' END) AS "durationUnit", (array_agg(norm))[1] AS norm,` : ''}
-        max(started_at) AS "lastStartedAt"
-      FROM case_step WHERE ${where}
-      GROUP BY ${dims.map((d) => DIMENSIONS[d]).join(', ')}
-      ORDER BY ${dims.map((d) => DIMENSIONS[d]).join(', ')}`;
-    const rows = (await this.runtime.readModels.query(sql, params)) as Array<Record<string, unknown>>;
-    const items = rows.map((r) => {
-      const judged = r.judged as number;
-      return {
-        ...Object.fromEntries(dims.map((d) => [d === 'provider' ? 'providerId' : d === 'step' ? 'stepId' : d, r[d]])),
-        cases: r.cases,
-        steps: r.steps,
-        completed: r.completed,
-        onTime: r.onTime,
-        onTimeShare: judged ? Math.round(((r.onTime as number) / judged) * 1000) / 1000 : null,
-        breaches: (r.lateOrOutsideWindow as number) + (r.overdueNow as number),
-        lateOrOutsideWindow: r.lateOrOutsideWindow,
-        overdueNow: r.overdueNow,
-        open: r.open,
-        notJudged: r.notJudged,
-        median: r.median === null ? null : Number(r.median),
-        p90: r.p90 === null ? null : Number(r.p90),
-        ...(dims.includes('step') ? { durationUnit: r.durationUnit, norm: r.norm } : {}),
-      };
-    });
+    const { report, ageMs } = await this.summaries.summary(actor, { ...q, groupBy: q.groupBy as Dimension[] });
+    // The body is the same for every request the cached answer serves; how old it is now goes in the Age header (seconds).
+    reply.header('age', String(Math.floor(ageMs / 1000))).header('x-as-of', report.asOf);
     if (wantsCsv(accept)) {
-      const header = Object.keys(items[0] ?? { ...Object.fromEntries(dims.map((d) => [d, ''])), cases: 0 }).filter((k) => k !== 'norm');
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="compliance-summary.csv"')
-        .send(toCsv(header, items.map((i) => header.map((h) => (i as Record<string, unknown>)[h]))));
+      return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="compliance-summary.csv"').send(report.toCsv());
     }
-    return reply.send({ asOf: toLocalIso(now), groupBy: dims, items });
+    return reply.header('content-type', 'application/json; charset=utf-8').send(report.toJson());
   }
 
   @Get('breaches')
@@ -145,7 +79,7 @@ export class ComplianceController {
     const q = parseOr400(breachesQuery, query, 'query');
     const now = new Date();
     const params: unknown[] = [now];
-    let where = this.where(actor, q, params).replaceAll('$now', '$1');
+    let where = complianceWhere(actor, q, params).replaceAll('$now', '$1');
     const kind = { all: BREACH, late: `verdict = 'late'`, window: `verdict IN ('too-early', 'too-late')`, overdue: `(status = 'open' AND due_at <= $1)` }[q.kind].replace('$now', '$1');
     where += ` AND ${kind}`;
     if (q.after) {
@@ -201,5 +135,5 @@ export class ComplianceController {
   }
 }
 
-@Module({ controllers: [ComplianceController] })
+@Module({ controllers: [ComplianceController], providers: [ComplianceSummaryService] })
 export class ComplianceModule {}

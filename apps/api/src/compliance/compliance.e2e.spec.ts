@@ -1,5 +1,6 @@
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { startTestServer, type TestResponse, type TestServer } from '../testing/test-server.js';
 import { almaty, applicationBody, FLOWS, runFlow, tokens, type Tokens } from '../testing/case-flows.js';
+import { ComplianceSummaryService } from './compliance-summary.service.js';
 
 let t: TestServer;
 let tok: Tokens;
@@ -9,8 +10,14 @@ let schoolTok: Tokens;
 let portalCaseId: string;
 let pmpcCaseId: string;
 
+/** Polls `condition` until it holds (the test's own timeout bounds the wait). */
+async function until(condition: () => boolean | Promise<boolean>) {
+  while (!(await condition())) await new Promise((r) => setTimeout(r, 10));
+}
+
 beforeAll(async () => {
-  t = await startTestServer();
+  // Cached summaries stay usable for the whole file here, so that a test can tell a cached answer from a new one.
+  t = await startTestServer({ COMPLIANCE_SUMMARY_MAX_AGE_MS: '600000' });
   tok = await tokens(t, provider);
   schoolTok = await tokens(t, school);
   const pmpc = await runFlow(t, tok, FLOWS[0], provider, 1);
@@ -73,6 +80,90 @@ describe('Compliance for the quality-control authority', () => {
     const res = await t.request('GET', '/v1/compliance/summary?groupBy=colour', { token: tok.qualityControl });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('query.groupBy');
+  });
+});
+
+describe('The cached compliance summary', () => {
+  const summaries = () => t.server.app.get(ComplianceSummaryService);
+
+  it('runs the aggregation once for concurrent identical requests, and answers later ones from the cache', async () => {
+    const path = '/v1/compliance/summary?groupBy=provider,month&from=2019-01-01';
+    const before = summaries().stats();
+    // Hold the step table so that the first request's aggregation cannot finish before the others arrive.
+    const lock = t.server.runtime.readModels.createQueryRunner();
+    await lock.connect();
+    await lock.startTransaction();
+    let calls: Array<Promise<TestResponse>> = [];
+    try {
+      await lock.query('LOCK TABLE case_step IN ACCESS EXCLUSIVE MODE');
+      calls = Array.from({ length: 8 }, () => t.request('GET', path, { token: tok.qualityControl }));
+      // Every request has reached the cache (and, but for one, waits there) before the table is released.
+      await until(() => summaries().stats().requests - before.requests === 8);
+      expect(summaries().stats().computations - before.computations).toBe(1);
+      expect(summaries().stats().joined - before.joined).toBe(7);
+    } finally {
+      await lock.commitTransaction();
+      await lock.release();
+    }
+    const answers = await Promise.all(calls);
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+    expect(answers[0].body.items.length).toBeGreaterThan(0);
+    for (const a of answers) expect(a.body).toEqual(answers[0].body);
+    expect(summaries().stats().computations - before.computations).toBe(1);
+
+    const later = await t.request('GET', path, { token: tok.qualityControl });
+    expect(later.body.asOf).toBe(answers[0].body.asOf);
+    expect(later.body).toMatchObject({ maxAgeMs: 600000, items: answers[0].body.items });
+    expect(Number(later.headers.get('age'))).toBeLessThanOrEqual(600);
+    expect(later.headers.get('x-as-of')).toBe(later.body.asOf);
+    const csv = await t.request('GET', path, { token: tok.qualityControl, headers: { accept: 'text/csv' } });
+    expect(csv.text.trim().split('\r\n')).toHaveLength(answers[0].body.items.length + 1);
+    expect(summaries().stats().computations - before.computations).toBe(1);
+  });
+
+  it("never hands one provider's director the cached answer of another's", async () => {
+    const path = '/v1/compliance/summary?groupBy=provider,service';
+    const school1 = await t.request('GET', path, { token: schoolTok.director });
+    const computed = summaries().stats().computations;
+    const pmpc = await t.request('GET', path, { token: tok.director });
+    expect(summaries().stats().computations).toBe(computed + 1);
+    const school2 = await t.request('GET', path, { token: schoolTok.director });
+    expect(summaries().stats().computations).toBe(computed + 1);
+    expect(school1.body.items.length).toBeGreaterThan(0);
+    expect(pmpc.body.items.length).toBeGreaterThan(0);
+    expect(school1.body.items.every((i: { providerId: string }) => i.providerId === school)).toBe(true);
+    expect(pmpc.body.items.every((i: { providerId: string }) => i.providerId === provider)).toBe(true);
+    expect(school2.body.items).toEqual(school1.body.items);
+    // The same for CSV, answered from the same entries.
+    const pmpcCsv = await t.request('GET', path, { token: tok.director, headers: { accept: 'text/csv' } });
+    const rows = pmpcCsv.text.trim().split('\r\n').slice(1);
+    expect(rows.length).toBe(pmpc.body.items.length);
+    expect(rows.every((r) => r.startsWith(`${provider},`))).toBe(true);
+    // Quality control's report over every provider is another entry again.
+    const all = await t.request('GET', path, { token: tok.qualityControl });
+    expect(new Set(all.body.items.map((i: { providerId: string }) => i.providerId))).toEqual(new Set([provider, school]));
+  });
+
+  it('shows a new event once the cached answer is older than the maximum age', async () => {
+    const fresh = await startTestServer({ COMPLIANCE_SUMMARY_MAX_AGE_MS: '200' });
+    try {
+      const ft = await tokens(fresh, provider);
+      const steps = async () => {
+        const res = await fresh.request('GET', '/v1/compliance/summary?groupBy=provider', { token: ft.qualityControl });
+        expect(res.body.maxAgeMs).toBe(200);
+        return (res.body.items as Array<{ steps: number }>).reduce((n, i) => n + i.steps, 0);
+      };
+      const first = await runFlow(fresh, ft, FLOWS[0], provider, 1);
+      await fresh.projected(first.position);
+      const before = await steps();
+      expect(before).toBeGreaterThan(0);
+      const opened = await fresh.request('POST', '/v1/cases', { token: ft.clerk, body: applicationBody(FLOWS[0], provider, 2) });
+      await fresh.projected(opened.body.position);
+      await until(async () => (await steps()) > before);
+      expect(fresh.server.app.get(ComplianceSummaryService).stats().computations).toBeGreaterThan(1);
+    } finally {
+      await fresh.close();
+    }
   });
 });
 

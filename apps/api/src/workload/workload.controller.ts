@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Module, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { CaseStep, ComplaintRow } from '@sped/read-models';
+import type { CaseStep, ComplaintRow } from '@sped/read-models';
 import { judgeNorm, toLocalIso } from '@sped/regulations';
 import { CurrentActor, Roles, type Actor } from '../auth/auth.js';
 import { registerOperation } from '../docs/openapi.js';
@@ -10,6 +10,7 @@ import { parseOr400 } from '../http/validation.js';
 import { localWindows } from '../shared/local-time.js';
 import { complaintVerdict } from '../complaints/complaints.controller.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
+import { preparedQuery } from '../shared/prepared-query.js';
 
 const workloadQuery = z.strictObject({ providerId: code(100).optional() });
 
@@ -22,6 +23,34 @@ registerOperation({
   query: workloadQuery,
   responses: { 200: { description: 'The workload' } },
 });
+
+const ms = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::bigint`;
+
+/**
+ * A provider's open steps (soonest due first) and open complaints, in one statement (prepared once per
+ * connection). Each part is one index range: case_step_open_due (provider_id, due_at) WHERE status = 'open'
+ * and complaint_register_provider_status (provider_id, status, due_at). Steps bring only what the workload
+ * shows or judges; instants come as epoch ms.
+ */
+const WORKLOAD = `
+  SELECT
+    (SELECT coalesce(json_agg(json_build_object(
+        'caseId', s.case_id, 'stepId', s.step_id, 'serviceCode', s.service_code, 'caseStage', s.case_stage, 'executorId', s.executor_id,
+        'completedBy', s.completed_by, 'norm', s.norm, 'startedAt', ${ms('s.started_at')}, 'dueAt', ${ms('s.due_at')}
+      ) ORDER BY s.due_at, s.case_id, s.step_id), '[]'::json)
+      FROM case_step s WHERE s.provider_id = $1 AND s.status = 'open') AS steps,
+    (SELECT coalesce(json_agg(json_build_object(
+        'complaintId', c.complaint_id, 'providerId', c.provider_id, 'caseId', c.case_id, 'addressee', c.addressee, 'status', c.status,
+        'filedAt', ${ms('c.filed_at')}, 'registeredAt', ${ms('c.registered_at')}, 'dueAt', ${ms('c.due_at')}, 'answeredAt', ${ms('c.answered_at')},
+        'answeredLate', c.answered_late, 'deadlineRecorded', c.deadline_recorded, 'streamVersion', c.stream_version,
+        'lastPosition', c.last_position::text, 'state', c.state
+      ) ORDER BY c.due_at NULLS LAST, c.complaint_id), '[]'::json)
+      FROM complaint_register c WHERE c.provider_id = $1 AND c.status IN ('filed', 'registered', 'forwarded')) AS complaints`;
+
+type OpenStepJson = Pick<CaseStep, 'caseId' | 'stepId' | 'serviceCode' | 'caseStage' | 'executorId' | 'completedBy' | 'norm'> & { startedAt: number | null; dueAt: number | null };
+type ComplaintJson = Omit<ComplaintRow, 'filedAt' | 'registeredAt' | 'dueAt' | 'answeredAt'> & { filedAt: number; registeredAt: number | null; dueAt: number | null; answeredAt: number | null };
+
+const date = (v: number | null) => (v === null ? null : new Date(v));
 
 interface Bucket {
   executorId: string | null;
@@ -50,7 +79,9 @@ export class WorkloadController {
     const now = new Date();
     const { startOfTomorrow, startOfNextWeek } = localWindows(now);
     const schedule = this.runtime.providers.scheduleOf(providerId);
-    const open = await this.runtime.readModels.getRepository(CaseStep).find({ where: { providerId, status: 'open' }, order: { dueAt: 'ASC' } });
+    const [row] = await preparedQuery<{ steps: OpenStepJson[]; complaints: ComplaintJson[] }>(this.runtime.readModels, 'sped-workload', WORKLOAD, [providerId]);
+    const open = row.steps.map((s) => ({ ...s, startedAt: date(s.startedAt), dueAt: date(s.dueAt) }));
+    const complaints: ComplaintRow[] = row.complaints.map((c) => ({ ...c, filedAt: new Date(c.filedAt), registeredAt: date(c.registeredAt), dueAt: date(c.dueAt), answeredAt: date(c.answeredAt) }));
     const buckets = new Map<string, Bucket>();
     const waiting: unknown[] = [];
     const seen = new Set<string>();
@@ -76,7 +107,6 @@ export class WorkloadController {
         waiting.push({ caseId: s.caseId, service: s.serviceCode, stepId: s.stepId, waitingSince: s.startedAt ? toLocalIso(s.startedAt) : null, dueAt: s.dueAt ? toLocalIso(s.dueAt) : null, verdict: verdict?.status ?? null });
       }
     }
-    const complaints = await this.runtime.readModels.getRepository(ComplaintRow).createQueryBuilder('c').where('c.provider_id = :providerId', { providerId }).andWhere(`c.status IN ('filed', 'registered', 'forwarded')`).orderBy('c.due_at', 'ASC', 'NULLS LAST').getMany();
     const executors = [...buckets.values()].sort((a, b) => (a.executorId ?? '~').localeCompare(b.executorId ?? '~'));
     const total = executors.reduce(
       (t, b) => ({ openCases: t.openCases + b.openCases, dueToday: t.dueToday + b.dueToday, dueThisWeek: t.dueThisWeek + b.dueThisWeek, overdue: t.overdue + b.overdue, atRisk: t.atRisk + b.atRisk }),
