@@ -63,11 +63,16 @@ if (mode === 'runner') {
     const m = process.memoryUsage();
     say({ progress: slowest, head: Number(head), memory: { rss: m.rss >> 20, heapTotal: m.heapTotal >> 20, heapUsed: m.heapUsed >> 20, external: m.external >> 20, arrayBuffers: m.arrayBuffers >> 20 } });
   }, 2000);
-  // All projections from one read of the log (ProjectionRebuilder.rebuildMany), as `npm run rebuild -- --all` does.
-  const results = await rebuilder.rebuildMany(
-    projections.map((p) => p.name),
-    { onProgress: (x) => progress.set(x.projection, x.position) },
-  );
+  // Side by side, each reading the log itself (the admin API's way). BENCH_REBUILD_TOGETHER=1: all from one read of
+  // the log in lockstep (ProjectionRebuilder.rebuildMany), faster at 50,000 events, slower at a million (each batch
+  // waits for the slowest projection): see docs/performance.md.
+  const results =
+    process.env.BENCH_REBUILD_TOGETHER === '1'
+      ? await rebuilder.rebuildMany(
+          projections.map((p) => p.name),
+          { onProgress: (x) => progress.set(x.projection, x.position) },
+        )
+      : await Promise.all(projections.map((p) => rebuilder.rebuild(p.name, { onProgress: (x) => progress.set(p.name, x.position) })));
   clearInterval(timer);
   events = Math.max(...results.map((r) => r.events));
   perProjection = Object.fromEntries(results.map((r) => [r.projection, Math.round(r.elapsedMs)]));

@@ -8,7 +8,7 @@ import { ALL_PROJECTIONS, openReadModels, ProjectionRebuilder, setScheduleResolv
  * Exit codes: 0 rebuilt, 1 a rebuild failed (that model is unchanged), 2 usage, configuration or embedded mode.
  */
 const names = ALL_PROJECTIONS.map((p) => p.name);
-const usage = `usage: npm run rebuild -- <projection>|--all\n  projections: ${names.join(', ')}\n`;
+const usage = `usage: npm run rebuild -- <projection>|--all [--together]\n  projections: ${names.join(', ')}\n`;
 
 function fail(message: string, code: number): never {
   process.stderr.write(message.endsWith('\n') ? message : `${message}\n`);
@@ -24,7 +24,7 @@ function describe(p: RebuildProgress): string {
 async function main() {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ allowPositionals: true, options: { all: { type: 'boolean' }, together: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
     fail(`${(error as Error).message}\n${usage}`, 2);
   }
@@ -32,6 +32,7 @@ async function main() {
   if (values.help) fail(usage, 0);
   if (values.all ? positionals.length > 0 : positionals.length !== 1) fail(usage, 2);
   const selected = values.all ? names : positionals;
+  const together = values.together === true;
   const unknown = selected.filter((n) => !names.includes(n));
   if (unknown.length) fail(`There is no projection ${unknown.join(', ')}.\n${usage}`, 2);
 
@@ -79,7 +80,9 @@ async function main() {
   const say = (result: RebuildResult) =>
     process.stderr.write(`${result.projection}: rebuilt from ${result.events} events up to position ${result.position} in ${(result.elapsedMs / 1000).toFixed(1)} s, and swapped in\n`);
   let alone = selected;
-  if (selected.length > 1) {
+  // --together: all from one read of the log, in lockstep (less reading, but each batch waits for the slowest
+  // projection: at a million events slower than one after the other; see docs/performance.md).
+  if (together && selected.length > 1) {
     // Together first: one read of the log for all of them.
     try {
       for (const result of await rebuilder.rebuildMany(selected, { signal: abort.signal, onProgress })) say(result);
