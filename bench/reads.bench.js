@@ -8,6 +8,7 @@
 // - GET /v1/compliance/summary: the default report (by provider, service and step) over every case.
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { CASE_WITH_STEPS, WORKLOAD } from '../apps/api/dist/shared/read-statements.js';
 import { fmtInt, interleaved, mark, median, now, percentile, round } from './lib/common.js';
 import { eventsFixture, projectedFixture } from './lib/fixture.js';
 import { load, startApi } from './lib/servers.js';
@@ -17,38 +18,10 @@ export const order = 6;
 const CONNECTIONS = 50;
 const POOL = 10;
 
-// The statements the endpoints run, issued the same way (prepared, one round trip): CASE_WITH_STEPS of
-// cases/get-case.query.ts and WORKLOAD of workload/workload.controller.ts, copied here (keep them in step). The
-// summary's is the full aggregation over every step row, about what one computation of compliance-summary.service.ts
-// runs (answers are then served from its cache, so a request runs it only when its cached answer is too old).
-const ms = (column) => `floor(extract(epoch FROM ${column}) * 1000)::bigint`;
-const CASE_WITH_STEPS = `
-  SELECT c.case_id, c.service_code, c.provider_id, c.channel, c.regulation_id, c.stage, c.status, c.executor_id,
-    c.submitted_at, c.updated_at, c.stream_version, c.last_position, c.state,
-    (SELECT coalesce(json_agg(json_build_object(
-        'stepId', s.step_id, 'stepOrder', s.step_order, 'roles', s.roles, 'norm', s.norm, 'status', s.status,
-        'startedAt', ${ms('s.started_at')}, 'dueAt', ${ms('s.due_at')}, 'earliestAt', ${ms('s.earliest_at')}, 'completedAt', ${ms('s.completed_at')},
-        'verdict', s.verdict, 'excessAmount', s.excess_amount, 'excessUnit', s.excess_unit,
-        'workingMinutes', s.working_minutes, 'durationDays', s.duration_days,
-        'performedByRole', s.performed_by_role, 'performedByUser', s.performed_by_user, 'recordedLate', s.recorded_late,
-        'maxRecordingDelayMs', s.max_recording_delay_ms, 'deadlineRecorded', s.deadline_recorded, 'provisional', s.provisional
-      ) ORDER BY s.step_order), '[]'::json)
-      FROM case_step s WHERE s.case_id = c.case_id) AS steps
-  FROM case_summary c WHERE c.case_id = $1`;
-const WORKLOAD = `
-  SELECT
-    (SELECT coalesce(json_agg(json_build_object(
-        'caseId', s.case_id, 'stepId', s.step_id, 'serviceCode', s.service_code, 'caseStage', s.case_stage, 'executorId', s.executor_id,
-        'completedBy', s.completed_by, 'norm', s.norm, 'startedAt', ${ms('s.started_at')}, 'dueAt', ${ms('s.due_at')}
-      ) ORDER BY s.due_at, s.case_id, s.step_id), '[]'::json)
-      FROM case_step s WHERE s.provider_id = $1 AND s.status = 'open') AS steps,
-    (SELECT coalesce(json_agg(json_build_object(
-        'complaintId', c.complaint_id, 'providerId', c.provider_id, 'caseId', c.case_id, 'addressee', c.addressee, 'status', c.status,
-        'filedAt', ${ms('c.filed_at')}, 'registeredAt', ${ms('c.registered_at')}, 'dueAt', ${ms('c.due_at')}, 'answeredAt', ${ms('c.answered_at')},
-        'answeredLate', c.answered_late, 'deadlineRecorded', c.deadline_recorded, 'streamVersion', c.stream_version,
-        'lastPosition', c.last_position::text, 'state', c.state
-      ) ORDER BY c.due_at NULLS LAST, c.complaint_id), '[]'::json)
-      FROM complaint_register c WHERE c.provider_id = $1 AND c.status IN ('filed', 'registered', 'forwarded')) AS complaints`;
+// The statements the endpoints run, issued the same way (prepared, one round trip): CASE_WITH_STEPS and WORKLOAD
+// of apps/api/src/shared/read-statements.ts, imported from the build. The summary's is the full aggregation over
+// every step row, about what one computation of compliance-summary.service.ts runs (answers are then served from
+// its cache, so a request runs it only when its cached answer is too old).
 const SQL = {
   case: [(id) => [CASE_WITH_STEPS, [id], 'bench-case']],
   workload: [(p) => [WORKLOAD, [p], 'bench-workload']],

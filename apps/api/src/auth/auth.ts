@@ -100,8 +100,7 @@ export class TokenVerifier {
       if (Date.now() < known.expiresAtMs) return known.actor;
       this.accepted.delete(token);
     }
-    const actor = await this.verifyToken(token);
-    return actor;
+    return this.verifyToken(token);
   }
 
   private async verifyToken(token: string): Promise<Actor> {

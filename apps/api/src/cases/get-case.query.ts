@@ -6,6 +6,7 @@ import type { Actor } from '../auth/auth.js';
 import { forbidden } from '../http/problem.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
 import { preparedQuery } from '../shared/prepared-query.js';
+import { CASE_WITH_STEPS } from '../shared/read-statements.js';
 
 /** Roles that may read the personal data of a case they may see. */
 const PERSONAL_DATA_READERS = new Set(['clerk', 'head', 'executor', 'director', 'investigator', 'applicant']);
@@ -21,28 +22,6 @@ export function assertCaseScope(actor: Actor, row: { providerId: string; state: 
   }
 }
 
-/**
- * The case and its steps in one statement (one round trip, prepared once per connection): the summary row
- * (primary key) and its steps (case_step_pkey) as a JSON array in step order. Instants come as epoch
- * milliseconds, turned into Dates below.
- */
-const CASE_WITH_STEPS = `
-  SELECT c.case_id, c.service_code, c.provider_id, c.channel, c.regulation_id, c.stage, c.status, c.executor_id,
-    c.submitted_at, c.updated_at, c.stream_version, c.last_position, c.state,
-    (SELECT coalesce(json_agg(json_build_object(
-        'stepId', s.step_id, 'stepOrder', s.step_order, 'roles', s.roles, 'norm', s.norm, 'status', s.status,
-        'startedAt', ${ms('s.started_at')}, 'dueAt', ${ms('s.due_at')}, 'earliestAt', ${ms('s.earliest_at')}, 'completedAt', ${ms('s.completed_at')},
-        'verdict', s.verdict, 'excessAmount', s.excess_amount, 'excessUnit', s.excess_unit,
-        'workingMinutes', s.working_minutes, 'durationDays', s.duration_days,
-        'performedByRole', s.performed_by_role, 'performedByUser', s.performed_by_user, 'recordedLate', s.recorded_late,
-        'maxRecordingDelayMs', s.max_recording_delay_ms, 'deadlineRecorded', s.deadline_recorded, 'provisional', s.provisional
-      ) ORDER BY s.step_order), '[]'::json)
-      FROM case_step s WHERE s.case_id = c.case_id) AS steps
-  FROM case_summary c WHERE c.case_id = $1`;
-
-function ms(column: string) {
-  return `floor(extract(epoch FROM ${column}) * 1000)::bigint`;
-}
 
 type StepJson = Omit<StepFacts, 'startedAt' | 'dueAt' | 'earliestAt' | 'completedAt'> & { startedAt: number | null; dueAt: number | null; earliestAt: number | null; completedAt: number | null };
 

@@ -11,6 +11,7 @@ import { localWindows } from '../shared/local-time.js';
 import { complaintVerdict } from '../complaints/complaints.controller.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
 import { preparedQuery } from '../shared/prepared-query.js';
+import { WORKLOAD } from '../shared/read-statements.js';
 
 const workloadQuery = z.strictObject({ providerId: code(100).optional() });
 
@@ -24,28 +25,6 @@ registerOperation({
   responses: { 200: { description: 'The workload' } },
 });
 
-const ms = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::bigint`;
-
-/**
- * A provider's open steps (soonest due first) and open complaints, in one statement (prepared once per
- * connection). Each part is one index range: case_step_open_due (provider_id, due_at) WHERE status = 'open'
- * and complaint_register_provider_status (provider_id, status, due_at). Steps bring only what the workload
- * shows or judges; instants come as epoch ms.
- */
-const WORKLOAD = `
-  SELECT
-    (SELECT coalesce(json_agg(json_build_object(
-        'caseId', s.case_id, 'stepId', s.step_id, 'serviceCode', s.service_code, 'caseStage', s.case_stage, 'executorId', s.executor_id,
-        'completedBy', s.completed_by, 'norm', s.norm, 'startedAt', ${ms('s.started_at')}, 'dueAt', ${ms('s.due_at')}
-      ) ORDER BY s.due_at, s.case_id, s.step_id), '[]'::json)
-      FROM case_step s WHERE s.provider_id = $1 AND s.status = 'open') AS steps,
-    (SELECT coalesce(json_agg(json_build_object(
-        'complaintId', c.complaint_id, 'providerId', c.provider_id, 'caseId', c.case_id, 'addressee', c.addressee, 'status', c.status,
-        'filedAt', ${ms('c.filed_at')}, 'registeredAt', ${ms('c.registered_at')}, 'dueAt', ${ms('c.due_at')}, 'answeredAt', ${ms('c.answered_at')},
-        'answeredLate', c.answered_late, 'deadlineRecorded', c.deadline_recorded, 'streamVersion', c.stream_version,
-        'lastPosition', c.last_position::text, 'state', c.state
-      ) ORDER BY c.due_at NULLS LAST, c.complaint_id), '[]'::json)
-      FROM complaint_register c WHERE c.provider_id = $1 AND c.status IN ('filed', 'registered', 'forwarded')) AS complaints`;
 
 type OpenStepJson = Pick<CaseStep, 'caseId' | 'stepId' | 'serviceCode' | 'caseStage' | 'executorId' | 'completedBy' | 'norm'> & { startedAt: number | null; dueAt: number | null };
 type ComplaintJson = Omit<ComplaintRow, 'filedAt' | 'registeredAt' | 'dueAt' | 'answeredAt'> & { filedAt: number; registeredAt: number | null; dueAt: number | null; answeredAt: number | null };
