@@ -53,6 +53,7 @@ const schema = z.object({
   HISTORY_CACHE_EVENTS: int(0, 100_000_000),
   DATABASE_QUERY_TIMEOUT_SECONDS: int(1, 3600),
   COMPLIANCE_SUMMARY_MAX_AGE_MS: int(0, 3_600_000),
+  COMPLIANCE_SUMMARY_KEEP_WARM_MS: int(0, 86_400_000),
   DEMO_TOKENS: bool,
   PERSONAL_DATA_KEY: z.preprocess(
     emptyToUndefined,
@@ -95,8 +96,10 @@ export interface AppConfig {
   historyCacheEvents: number;
   /** A database statement (event store or read models) that takes longer fails, and the request with 503: a stalled database must not hang requests or the projector. */
   databaseQueryTimeoutMs: number;
-  /** How old a cached compliance summary may be when served (COMPLIANCE_SUMMARY_MAX_AGE_MS, default 5000; 0 caches nothing). */
+  /** How old a cached compliance summary may be when served (COMPLIANCE_SUMMARY_MAX_AGE_MS, default 30000; 0 caches nothing). */
   complianceSummaryMaxAgeMs: number;
+  /** A summary asked for within this long is recomputed in the background before it expires (COMPLIANCE_SUMMARY_KEEP_WARM_MS, default 600000; 0: only on request). */
+  complianceSummaryKeepWarmMs: number;
   /** Whether POST /v1/auth/demo-token mints tokens for any role (the dashboard's demo sign-in): DEMO_TOKENS, by default on in embedded mode only. */
   demoTokens: boolean;
 }
@@ -151,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     commandCacheStreams: e.COMMAND_CACHE_STREAMS ?? 10_000,
     historyCacheEvents: e.HISTORY_CACHE_EVENTS ?? 50_000,
     databaseQueryTimeoutMs: (e.DATABASE_QUERY_TIMEOUT_SECONDS ?? 30) * 1000,
-    complianceSummaryMaxAgeMs: e.COMPLIANCE_SUMMARY_MAX_AGE_MS ?? 5000,
+    complianceSummaryMaxAgeMs: e.COMPLIANCE_SUMMARY_MAX_AGE_MS ?? 30_000,
+    complianceSummaryKeepWarmMs: e.COMPLIANCE_SUMMARY_KEEP_WARM_MS ?? 600_000,
   };
 }

@@ -7,6 +7,7 @@ import { forbidden } from '../http/problem.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
 import { preparedQuery } from '../shared/prepared-query.js';
 import { CASE_WITH_STEPS } from '../shared/read-statements.js';
+import { normOf } from '../shared/step-norm.js';
 
 /** Roles that may read the personal data of a case they may see. */
 const PERSONAL_DATA_READERS = new Set(['clerk', 'head', 'executor', 'director', 'investigator', 'applicant']);
@@ -56,7 +57,7 @@ export class CaseQueries {
     const regulation = regulationById(row.regulation_id);
     const schedule = this.runtime.providers.scheduleOf(row.provider_id);
     const steps = row.steps.map((s) =>
-      stepView({ ...s, startedAt: date(s.startedAt), dueAt: date(s.dueAt), earliestAt: date(s.earliestAt), completedAt: date(s.completedAt) }, now, schedule),
+      stepView({ ...s, startedAt: date(s.startedAt), dueAt: date(s.dueAt), earliestAt: date(s.earliestAt), completedAt: date(s.completedAt) }, normOf(row.regulation_id, row.service_code, s.stepId), now, schedule),
     );
     return {
       id: row.case_id,

@@ -8,6 +8,7 @@ import { badRequest, forbidden } from '../http/problem.js';
 import { code, isoDate } from '../http/schemas.js';
 import { startOfLocalDate } from '../shared/local-time.js';
 import { stepView } from './step-view.js';
+import { normOf } from '../shared/step-norm.js';
 import type { ProviderDirectory } from '@sped/platform';
 
 export const listCasesQuery = z.strictObject({
@@ -69,7 +70,7 @@ export async function listCases(db: DataSource, providers: ProviderDirectory, ac
       submittedAt: r.submittedAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),
       streamVersion: r.streamVersion,
-      currentStep: step ? stepView(step, now, providers.scheduleOf(r.providerId)) : null,
+      currentStep: step ? stepView(step, normOf(step.regulationId, step.serviceCode, step.stepId), now, providers.scheduleOf(r.providerId)) : null,
     };
   });
   const last = rows.at(-1);

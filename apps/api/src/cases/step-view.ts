@@ -1,5 +1,5 @@
 import type { CaseStep } from '@sped/read-models';
-import { judgeNorm, toLocalIso, type WorkingSchedule } from '@sped/regulations';
+import { judgeNorm, toLocalIso, type Norm, type WorkingSchedule } from '@sped/regulations';
 
 const local = (d: Date | null) => (d ? toLocalIso(d) : null);
 
@@ -9,7 +9,6 @@ export type StepFacts = Pick<
   | 'stepId'
   | 'stepOrder'
   | 'roles'
-  | 'norm'
   | 'status'
   | 'startedAt'
   | 'dueAt'
@@ -29,16 +28,17 @@ export type StepFacts = Pick<
 
 /**
  * A timeline row as users read it: finished steps keep the verdict they got; an open step is judged
- * against `now` (open, at risk, overdue) with what is left of its allowance.
+ * against `now` (open, at risk, overdue) with what is left of its allowance. `norm` is the step's norm from
+ * the regulation (shared/step-norm.ts).
  */
-export function stepView(row: StepFacts, now: Date, schedule: WorkingSchedule) {
-  const live = row.status === 'open' && row.startedAt ? judgeNorm(row.norm, row.startedAt, null, now, schedule) : null;
+export function stepView(row: StepFacts, norm: Norm, now: Date, schedule: WorkingSchedule) {
+  const live = row.status === 'open' && row.startedAt ? judgeNorm(norm, row.startedAt, null, now, schedule) : null;
   const verdict = row.status === 'completed' ? row.verdict : live ? live.status : null;
   return {
     stepId: row.stepId,
     order: row.stepOrder,
     roles: row.roles,
-    norm: row.norm,
+    norm,
     status: row.status,
     startedAt: local(row.startedAt),
     dueAt: local(row.dueAt),

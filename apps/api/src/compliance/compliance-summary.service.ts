@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { toLocalIso } from '@sped/regulations';
 import type { Actor } from '../auth/auth.js';
 import { badRequest, forbidden } from '../http/problem.js';
 import { toCsv } from '../shared/csv.js';
 import { startOfLocalDate } from '../shared/local-time.js';
 import { ResultCache, type ResultCacheStats } from '../shared/result-cache.js';
+import { normOf } from '../shared/step-norm.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
 
 export const DIMENSIONS = { provider: 'provider_id', service: 'service_code', step: 'step_id', month: `to_char(started_at AT TIME ZONE 'Asia/Almaty', 'YYYY-MM')` } as const;
@@ -84,14 +85,15 @@ const MAX_ENTRIES = 200;
 const MAX_ROWS = 100_000;
 
 /**
- * The compliance summary aggregates every matching step row (two percentiles among the figures): seconds at
- * a hundred thousand cases. Answers are cached per query shape and scope for at most
+ * The compliance summary aggregates every matching step row (two percentiles among the figures): a second or
+ * more at a hundred thousand cases. Answers are cached per query shape and scope for at most
  * COMPLIANCE_SUMMARY_MAX_AGE_MS, computed once for all concurrent identical requests and refreshed in the
- * background before they expire (see ResultCache); each answer says when its figures were computed (`asOf`)
- * and how old they are (`ageMs`, header `Age`).
+ * background before they expire (see ResultCache); a shape asked for within COMPLIANCE_SUMMARY_KEEP_WARM_MS
+ * is refreshed even when no request comes, so that only the first request of a shape waits for a computation.
+ * Each answer says when its figures were computed (`asOf`) and how old they are (`ageMs`, header `Age`).
  */
 @Injectable()
-export class ComplianceSummaryService {
+export class ComplianceSummaryService implements OnModuleDestroy {
   private readonly cache: ResultCache<SummaryReport>;
 
   constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {
@@ -100,8 +102,15 @@ export class ComplianceSummaryService {
       maxEntries: MAX_ENTRIES,
       maxWeight: MAX_ROWS,
       weigh: (r) => r.items.length + 1,
+      keepWarmMs: runtime.config.complianceSummaryKeepWarmMs,
       onBackgroundError: (key, error) => runtime.logger.warn({ err: error, key }, 'refreshing a cached compliance summary failed; the cached one is served until it expires'),
     });
+    // Due refreshes are looked for every second (or a tenth of the age limit when shorter).
+    this.cache.keepWarm(Math.max(50, Math.min(1000, runtime.config.complianceSummaryMaxAgeMs / 10)));
+  }
+
+  onModuleDestroy() {
+    this.cache.close();
   }
 
   get maxAgeMs() {
@@ -126,6 +135,17 @@ export class ComplianceSummaryService {
     return { report: value, ageMs };
   }
 
+  /**
+   * The aggregation in a transaction of its own with room to sort in memory (its percentiles sort every group;
+   * at the default 4 MB they spilled to disk) and without JIT compilation (tens of ms to compile, nothing won).
+   */
+  private runQuery(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
+    return this.runtime.readModels.transaction(async (m) => {
+      await m.query(`SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`);
+      return (await m.query(sql, params)) as Array<Record<string, unknown>>;
+    });
+  }
+
   private async compute(dims: Dimension[], where: string, params: unknown[]): Promise<SummaryReport> {
     const now = params[0] as Date;
     const select = dims.map((d) => `${DIMENSIONS[d]} AS "${d}"`).join(', ');
@@ -147,17 +167,14 @@ export class ComplianceSummaryService {
         count(*) FILTER (WHERE verdict = 'not-judged' OR norm_kind = 'none')::int AS "notJudged",
         percentile_cont(0.5) WITHIN GROUP (ORDER BY ${measure}) FILTER (WHERE status = 'completed') AS median,
         percentile_cont(0.9) WITHIN GROUP (ORDER BY ${measure}) FILTER (WHERE status = 'completed') AS p90,
-        ${withStep ? `min(CASE WHEN norm_unit IN ('working-days', 'calendar-days') THEN norm_unit ELSE 'working-minutes' END) AS "durationUnit", min(ctid) AS norm_row,` : ''}
+        ${withStep ? `min(CASE WHEN norm_unit IN ('working-days', 'calendar-days') THEN norm_unit ELSE 'working-minutes' END) AS "durationUnit", min(regulation_id || '|' || service_code) AS "normKey",` : ''}
         max(started_at) AS "lastStartedAt"
       FROM case_step WHERE ${where}
-      GROUP BY ${groupBy}`;
-    const order = dims.map((d) => `"${d}"`).join(', ');
-    // A step's norm (jsonb, with its legal source) is the same on every row of a step: one row's is fetched by
-    // its address after grouping, rather than gathering every row's norm into an array to keep the first.
-    const sql = withStep
-      ? `WITH g AS (${aggregate}) SELECT g.*, (SELECT s.norm FROM case_step s WHERE s.ctid = g.norm_row) AS norm FROM g ORDER BY ${order}`
-      : `${aggregate} ORDER BY ${order}`;
-    const rows = (await this.runtime.readModels.query(sql, params)) as Array<Record<string, unknown>>;
+      GROUP BY ${groupBy}
+      ORDER BY ${dims.map((d) => `"${d}"`).join(', ')}`;
+    // A step's norm (with its legal source) comes from the regulation data (shared/step-norm.ts), not from the
+    // rows: the norm of the first regulation version (by id) the group's steps ran under.
+    const rows = await this.runQuery(aggregate, params);
     const items = rows.map((r) => {
       const judged = r.judged as number;
       return {
@@ -174,7 +191,7 @@ export class ComplianceSummaryService {
         notJudged: r.notJudged,
         median: r.median === null ? null : Number(r.median),
         p90: r.p90 === null ? null : Number(r.p90),
-        ...(dims.includes('step') ? { durationUnit: r.durationUnit, norm: r.norm } : {}),
+        ...(withStep ? { durationUnit: r.durationUnit, norm: normOf(...((r.normKey as string).split('|') as [string, string]), r.step as string) } : {}),
       };
     });
     return new SummaryReport(now, dims, items, this.cache.maxAgeMs);

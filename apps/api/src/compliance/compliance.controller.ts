@@ -2,13 +2,14 @@ import { Controller, Get, Headers, Inject, Module, Query, Res } from '@nestjs/co
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CaseStep } from '@sped/read-models';
-import { judgeNorm, SERVICE_CODES, toLocalIso } from '@sped/regulations';
+import { judgeNorm, SERVICE_CODES, toLocalIso, type Norm } from '@sped/regulations';
 import { CurrentActor, Roles, type Actor } from '../auth/auth.js';
 import { registerOperation } from '../docs/openapi.js';
 import { badRequest } from '../http/problem.js';
 import { code, isoDate } from '../http/schemas.js';
 import { parseOr400 } from '../http/validation.js';
 import { toCsv, wantsCsv } from '../shared/csv.js';
+import { normOf } from '../shared/step-norm.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
 import { complianceWhere, ComplianceSummaryService, DIMENSIONS, type Dimension } from './compliance-summary.service.js';
 
@@ -39,7 +40,7 @@ registerOperation({
   path: '/v1/compliance/summary',
   tag: 'compliance',
   summary: 'Per provider, service, step (and month): cases, on-time share, breaches, median and 90th-percentile durations',
-  description: 'The period filters steps by the Almaty date their clock started. Durations are in working minutes for minute and hour norms and in the norm\'s days for day norms. Accept: text/csv for CSV. Answers are cached per query and scope and may be up to COMPLIANCE_SUMMARY_MAX_AGE_MS old (default 5 s): `asOf` (header X-As-Of) is the instant the figures were computed and judged, header Age how old they were when sent (seconds), `maxAgeMs` the limit.',
+  description: 'The period filters steps by the Almaty date their clock started. Durations are in working minutes for minute and hour norms and in the norm\'s days for day norms. Accept: text/csv for CSV. Answers are cached per query and scope and may be up to COMPLIANCE_SUMMARY_MAX_AGE_MS old (default 30 s; a query asked for within COMPLIANCE_SUMMARY_KEEP_WARM_MS, default 10 min, is recomputed in the background before its answer expires): `asOf` (header X-As-Of) is the instant the figures were computed and judged, header Age how old they were when sent (seconds), `maxAgeMs` the limit.',
   query: summaryQuery,
   responses: { 200: { description: 'Rows', contentTypes: ['application/json', 'text/csv'] } },
 });
@@ -99,7 +100,8 @@ export class ComplianceController {
       .limit(q.limit)
       .getMany();
     const items = rows.map((r) => {
-      const live = r.status === 'open' ? judgeNorm(r.norm, r.startedAt as Date, null, now, this.runtime.providers.scheduleOf(r.providerId)) : null;
+      const norm = normOf(r.regulationId, r.serviceCode, r.stepId);
+      const live = r.status === 'open' ? judgeNorm(norm, r.startedAt as Date, null, now, this.runtime.providers.scheduleOf(r.providerId)) : null;
       const excess = r.excessAmount !== null ? { amount: r.excessAmount, unit: r.excessUnit } : live?.excess ?? null;
       return {
         caseId: r.caseId,
@@ -108,7 +110,7 @@ export class ComplianceController {
         stepId: r.stepId,
         stepOrder: r.stepOrder,
         regulationId: r.regulationId,
-        norm: r.norm,
+        norm,
         startedAt: r.startedAt ? toLocalIso(r.startedAt) : null,
         dueAt: r.dueAt ? toLocalIso(r.dueAt) : null,
         completedAt: r.completedAt ? toLocalIso(r.completedAt) : null,
@@ -123,7 +125,7 @@ export class ComplianceController {
     const nextCursor = rows.length === q.limit && last?.startedAt ? Buffer.from(`${last.startedAt.toISOString()}|${last.caseId}|${last.stepId}`).toString('base64url') : null;
     if (wantsCsv(accept)) {
       const header = ['caseId', 'providerId', 'service', 'stepId', 'regulationId', 'norm', 'source', 'startedAt', 'dueAt', 'completedAt', 'breach', 'excessAmount', 'excessUnit', 'performedByRole', 'performedByUser', 'executorId', 'recordedLate'];
-      const normText = (n: CaseStep['norm']) => (n.kind === 'limit' ? `${n.amount} ${n.unit}` : n.kind === 'window' ? `${n.min}-${n.max} ${n.unit}` : 'no norm stated');
+      const normText = (n: Norm) => (n.kind === 'limit' ? `${n.amount} ${n.unit}` : n.kind === 'window' ? `${n.min}-${n.max} ${n.unit}` : 'no norm stated');
       const csv = toCsv(
         header,
         items.map((i) => [i.caseId, i.providerId, i.service, i.stepId, i.regulationId, normText(i.norm), [i.norm.source.document, i.norm.source.paragraph].filter(Boolean).join(', '), i.startedAt, i.dueAt, i.completedAt, i.breach, i.excess?.amount, i.excess?.unit, i.performedBy?.role, i.performedBy?.userId, i.executorId, i.recordedLate]),

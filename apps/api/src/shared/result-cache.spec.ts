@@ -14,7 +14,7 @@ function deferred<T>() {
 /** Lets pending promise callbacks run. */
 const settle = () => new Promise((r) => setImmediate(r));
 
-function setup(options: { maxAgeMs?: number; maxEntries?: number; maxWeight?: number } = {}) {
+function setup(options: { maxAgeMs?: number; maxEntries?: number; maxWeight?: number; keepWarmMs?: number } = {}) {
   let time = 1_000_000;
   const started: Array<{ key: string; now: Date; done: ReturnType<typeof deferred<string>> }> = [];
   const errors: unknown[] = [];
@@ -25,6 +25,7 @@ function setup(options: { maxAgeMs?: number; maxEntries?: number; maxWeight?: nu
     weigh: (v) => v.length,
     clock: () => time,
     onBackgroundError: (_key, error) => errors.push(error),
+    keepWarmMs: options.keepWarmMs,
   });
   const compute = (key: string) => (now: Date) => {
     const done = deferred<string>();
@@ -185,5 +186,71 @@ describe('ResultCache', () => {
     void get('a');
     await settle();
     expect(started).toHaveLength(2);
+  });
+
+  it('keeps an entry asked for recently fresh without requests, so a request after a quiet spell does not wait', async () => {
+    const { cache, started, get, advance } = setup({ maxAgeMs: 1000, keepWarmMs: 5000 });
+    const first = get('a');
+    await settle();
+    started[0].done.resolve('v1');
+    await first;
+
+    advance(400);
+    expect(cache.tick()).toBe(0); // young: nothing to do
+    advance(200); // age 600: past its refresh point, nobody asking
+    expect(cache.tick()).toBe(1);
+    expect(cache.tick()).toBe(0); // one refresh at a time
+    await settle();
+    started[1].done.resolve('v2');
+    await settle();
+    advance(900); // age of v2: 900; v1 would have expired by now
+    const answer = await get('a');
+    expect(answer).toMatchObject({ value: 'v2', ageMs: 900 });
+    expect(started).toHaveLength(3); // v2 is past its refresh point: the request started one in the background
+    expect(cache.stats()).toMatchObject({ joined: 0 });
+  });
+
+  it('stops keeping an entry warm once nobody asked for it within keepWarmMs (it then expires as usual)', async () => {
+    const { cache, started, get, advance } = setup({ maxAgeMs: 1000, keepWarmMs: 1500 });
+    const first = get('a');
+    await settle();
+    started[0].done.resolve('v1');
+    await first;
+    for (let t = 0; t < 3; t++) {
+      advance(600);
+      cache.tick();
+      await settle();
+      started.at(-1)?.done.resolve(`v${started.length}`);
+      await settle();
+    }
+    expect(started).toHaveLength(3); // refreshed 600 and 1200 ms after the last request, not 1800 ms after
+    advance(2000);
+    expect(cache.tick()).toBe(0);
+    const late = get('a'); // expired: this request waits for a computation
+    await settle();
+    expect(started).toHaveLength(4);
+    started[3].done.resolve('v4');
+    expect(await late).toMatchObject({ value: 'v4', ageMs: 0 });
+  });
+
+  it('warms an entry nobody asked for yet (e.g. at start-up), once', async () => {
+    const { cache, started, get } = setup({ maxAgeMs: 1000, keepWarmMs: 5000 });
+    cache.warm('a', (now) => Promise.resolve(`warm ${now.getTime()}`));
+    cache.warm('a', () => Promise.resolve('again'));
+    await settle();
+    expect(await get('a')).toMatchObject({ value: 'warm 1000000', ageMs: 0 });
+    expect(started).toHaveLength(0);
+    expect(cache.stats()).toMatchObject({ computations: 1, hits: 1 });
+  });
+
+  it('never keeps anything warm without keepWarmMs', async () => {
+    const { cache, started, get, advance } = setup({ maxAgeMs: 1000 });
+    const first = get('a');
+    await settle();
+    started[0].done.resolve('v1');
+    await first;
+    advance(700);
+    expect(cache.tick()).toBe(0);
+    expect(started).toHaveLength(1);
   });
 });

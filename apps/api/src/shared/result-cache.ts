@@ -10,6 +10,9 @@
  *   and starts one computation in the background.
  * - **Bounded size**: at most `maxEntries` entries and `maxWeight` in total (the caller weighs a value, e.g.
  *   by its number of rows); the least recently used go first.
+ * - **Kept warm** (`keepWarmMs` > 0): an entry requested within the last `keepWarmMs` is refreshed in the
+ *   background when due even if no request comes (`tick`, run every `tickMs` once `keepWarm()` started the
+ *   timer), so that a shape in use is never found expired: only its first request waits for a computation.
  *
  * Failed computations are not cached: their waiters get the error; a failed background refresh leaves the
  * entry as it was (it still expires at its age limit) and is reported to `onBackgroundError`.
@@ -23,6 +26,8 @@ export interface ResultCacheOptions<V> {
   weigh?: (value: V) => number;
   clock?: () => number;
   onBackgroundError?: (key: string, error: unknown) => void;
+  /** Entries requested within this long are refreshed when due without waiting for a request (default 0: never). */
+  keepWarmMs?: number;
 }
 
 export interface CachedResult<V> {
@@ -60,6 +65,9 @@ interface Computed<V> {
 interface Entry<V> {
   current?: Computed<V>;
   inflight?: Promise<Computed<V>>;
+  /** When a request (or `warm`) last asked for it, and how to compute it again (for keeping it warm). */
+  askedAt?: number;
+  compute?: (now: Date) => Promise<V>;
 }
 
 export class ResultCache<V> {
@@ -67,6 +75,7 @@ export class ResultCache<V> {
   private totalWeight = 0;
   private readonly counters = { requests: 0, computations: 0, refreshes: 0, hits: 0, joined: 0, evictions: 0 };
   private readonly clock: () => number;
+  private timer?: ReturnType<typeof setInterval>;
 
   constructor(private readonly options: ResultCacheOptions<V>) {
     if (!(options.maxAgeMs >= 0) || !(options.maxEntries >= 1)) throw new RangeError('maxAgeMs must be >= 0 and maxEntries >= 1');
@@ -91,6 +100,10 @@ export class ResultCache<V> {
       this.entries.delete(key);
       this.entries.set(key, entry);
     }
+    if (entry) {
+      entry.askedAt = now;
+      entry.compute = compute;
+    }
     const current = entry?.current;
     if (entry && current && now - current.computedAt <= this.options.maxAgeMs) {
       this.counters.hits++;
@@ -106,13 +119,65 @@ export class ResultCache<V> {
       done = await entry.inflight;
     } else {
       if (!entry) {
-        entry = {};
+        entry = { askedAt: now, compute };
         this.entries.set(key, entry);
         this.evict(entry);
       }
       done = await this.start(key, entry, compute);
     }
     return { value: done.value, computedAt: done.computedAt, ageMs: Math.max(0, this.clock() - done.computedAt) };
+  }
+
+  /**
+   * Starts computing `key` in the background unless it is cached or being computed (e.g. a report most users
+   * open, at start-up); it then counts as asked for now, so `keepWarmMs` keeps it fresh for that long.
+   */
+  warm(key: string, compute: (now: Date) => Promise<V>): void {
+    const now = this.clock();
+    let entry = this.entries.get(key);
+    if (entry?.current || entry?.inflight) return;
+    if (!entry) {
+      entry = {};
+      this.entries.set(key, entry);
+      this.evict(entry);
+    }
+    entry.askedAt = now;
+    entry.compute = compute;
+    this.counters.refreshes++;
+    this.start(key, entry, compute).catch((error: unknown) => this.options.onBackgroundError?.(key, error));
+  }
+
+  /**
+   * Refreshes in the background every entry asked for within `keepWarmMs` whose answer is past its refresh
+   * point (see `refreshAfter`) and not already being recomputed. Returns how many refreshes it started.
+   */
+  tick(): number {
+    const keepWarmMs = this.options.keepWarmMs ?? 0;
+    if (keepWarmMs <= 0 || this.options.maxAgeMs <= 0) return 0;
+    const now = this.clock();
+    let started = 0;
+    for (const [key, entry] of this.entries) {
+      const current = entry.current;
+      if (!current || entry.inflight || !entry.compute || entry.askedAt === undefined || now - entry.askedAt > keepWarmMs) continue;
+      if (now - current.computedAt < this.refreshAfter(current)) continue;
+      this.counters.refreshes++;
+      started++;
+      this.start(key, entry, entry.compute).catch((error: unknown) => this.options.onBackgroundError?.(key, error));
+    }
+    return started;
+  }
+
+  /** Runs `tick` every `tickMs` (the timer does not keep the process alive) until `close`. */
+  keepWarm(tickMs: number): void {
+    if ((this.options.keepWarmMs ?? 0) <= 0 || this.timer) return;
+    this.timer = setInterval(() => this.tick(), tickMs);
+    this.timer.unref?.();
+  }
+
+  /** Stops the keep-warm timer. */
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   /** Forgets every entry (computations running finish for their waiters but are not kept). */

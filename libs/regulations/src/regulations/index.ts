@@ -3,6 +3,7 @@ export {
   defaultRegistry,
   listRegulations,
   regulationById,
+  stepNorm,
   regulationFor,
   complaintTermsFor,
   listComplaintTerms,

@@ -3,7 +3,7 @@ import { ComplaintTermsGapError, RegulationDataError, RegulationGapError } from 
 import { almatyRegion604of2018 } from './almaty-region-604-2018.js';
 import { homeEducationRules2020 } from './home-education-rules-2020.js';
 import { complaintTermsLawPublicServices } from './complaint-terms-law-public-services.js';
-import { RegulationRegistry, complaintTermsFor, listRegulations, regulationById, regulationFor, stepsFor } from './registry.js';
+import { RegulationRegistry, complaintTermsFor, listRegulations, regulationById, regulationFor, stepNorm, stepsFor } from './registry.js';
 import { validateComplaintTerms, validateRegulationVersion } from './regulation.validate.js';
 
 const clone = <T>(x: T): T => structuredClone(x);
@@ -90,6 +90,20 @@ describe('Choosing the regulation in force', () => {
   it('finds a version by id and nothing for an unknown id', () => {
     expect(regulationById('almaty-region-604-2018')?.services).toHaveLength(4);
     expect(regulationById('no-such-version')).toBeUndefined();
+  });
+
+  it('gives the norm of every step of every version by its three keys (what read models keep), with its source', () => {
+    for (const v of listRegulations()) {
+      for (const s of v.services) for (const st of s.steps) expect(stepNorm(v.id, s.code, st.id)).toBe(st.norm);
+    }
+    const portal = stepNorm('home-education-rules-2020', 'home-education', regulationFor('home-education', '2021-03-01').service.steps[0].id);
+    expect(portal?.source.document).toBeTruthy();
+    expect(stepNorm('home-education-rules-2020', 'home-education', 'no-such-step')).toBeUndefined();
+    expect(stepNorm('no-such-version', 'home-education', 'x')).toBeUndefined();
+    // A step id of one version does not resolve under another service.
+    const first = version('almaty-region-604-2018').services[0];
+    const other = version('almaty-region-604-2018').services.find((s) => s.code !== first.code && !s.steps.some((t) => t.id === first.steps[0].id));
+    if (other) expect(stepNorm('almaty-region-604-2018', other.code, first.steps[0].id)).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Channel, ComplaintTerms, RegulationVersion, ServiceCode, ServiceDefinition, StepDefinition } from '../regulation.types.js';
+import type { Channel, ComplaintTerms, Norm, RegulationVersion, ServiceCode, ServiceDefinition, StepDefinition } from '../regulation.types.js';
 import { ComplaintTermsGapError, RegulationDataError, RegulationGapError } from '../errors.js';
 import { addDaysToDate, isValidDate } from '../calendar/days.js';
 import { validateComplaintTerms, validateRegulationVersion } from './regulation.validate.js';
@@ -81,6 +81,21 @@ export class RegulationRegistry {
     return this.versions.find((v) => v.id === id);
   }
 
+  /**
+   * The norm of a step of a service under a regulation version (with its legal source), or undefined when the
+   * version, the service or the step is unknown. Read models keep only the three keys: the norm is the
+   * regulation's, looked up here (a map built once; the data is frozen).
+   */
+  stepNorm(regulationId: string, serviceCode: string, stepId: string): Norm | undefined {
+    if (!this.norms) {
+      this.norms = new Map();
+      for (const v of this.versions) for (const s of v.services) for (const st of s.steps) this.norms.set(`${v.id}\u0000${s.code}\u0000${st.id}`, st.norm);
+    }
+    return this.norms.get(`${regulationId}\u0000${serviceCode}\u0000${stepId}`);
+  }
+
+  private norms?: Map<string, Norm>;
+
   /** The version governing the service on the date (an Almaty local date); RegulationGapError when none does. */
   regulationFor(service: ServiceCode, date: string): RegulationInForce {
     checkDate(date);
@@ -159,6 +174,11 @@ export function listRegulations(): RegulationVersion[] {
 
 export function regulationById(id: string): RegulationVersion | undefined {
   return defaultRegistry().byId(id);
+}
+
+/** The norm of a step under a regulation version (see RegulationRegistry.stepNorm). */
+export function stepNorm(regulationId: string, serviceCode: string, stepId: string): Norm | undefined {
+  return defaultRegistry().stepNorm(regulationId, serviceCode, stepId);
 }
 
 /** The regulation in force for the service on the date (YYYY-MM-DD, Almaty local date). */
